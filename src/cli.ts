@@ -1,0 +1,153 @@
+/**
+ * Commander wiring: commands, options, help text, and the one place that decides the exit code.
+ * Command modules are imported when their command runs, so `recctl validate one.json` (the
+ * pre-commit case) loads only what it needs.
+ */
+import { resolve } from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import { processOutput, type Output } from "./report/output.js";
+
+export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
+
+interface GlobalOptions {
+  root: string;
+  json: boolean;
+  color: boolean;
+}
+
+/** Options every command shares, normalized once (SPEC: --root, --json, --no-color). */
+export interface CommonOptions {
+  root: string;
+  json: boolean;
+  output: Output;
+}
+
+function common(cmd: Command, makeOutput: (color: boolean) => Output): CommonOptions {
+  const g = cmd.optsWithGlobals<GlobalOptions>();
+  return { root: resolve(process.cwd(), g.root), json: g.json, output: makeOutput(g.color && !g.json) };
+}
+
+
+const EXAMPLES: Record<string, string> = {
+  validate: `
+Examples:
+  $ recctl validate                                  every **/recordings/**/*.json under --root
+  $ recctl validate tests/integration/inference/recordings/ab12*.json
+  $ recctl validate --strict --format github         CI: warnings fail too, annotations inline
+  $ recctl validate --json | jq '.files[] | select(.valid | not) | .file'`,
+  hash: `
+Examples:
+  $ recctl hash 5cc7                                 hash prefix (4+ hex digits)
+  $ recctl hash tests/integration/agents/recordings  every recording in a folder
+  $ recctl hash --explain path/to/recording.json     show the exact JSON that is hashed`,
+  list: `
+Examples:
+  $ recctl list                                      all recordings, grouped by test
+  $ recctl list --group-by model --model gpt-4o
+  $ recctl list --test test_streaming --json`,
+  show: `
+Examples:
+  $ recctl show 5cc7605f                             after "Recording not found for request hash: 5cc7605f…"
+  $ recctl show path/to/recording.json --json
+  $ recctl show 5cc7 --raw                           the file as stored`,
+};
+
+/** Where actions report their exit code (commander discards action return values). */
+export interface ExitSink {
+  code: number;
+}
+
+export function buildProgram(sink: ExitSink, makeOutput: (color: boolean) => Output = processOutput): Command {
+  const program = new Command("recctl")
+    .description("Validate, inspect, diff and prune LLM API recordings (llama-stack / OGX test recorder).")
+    .version("0.1.0")
+    .option("--root <dir>", "where recordings are searched and test paths resolve", ".")
+    .option("--json", "print one JSON document on stdout", false)
+    .option("--no-color", "never colour the output")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureHelp({ showGlobalOptions: true })
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, orphans with --check),
+            2 usage or I/O errors (bad arguments, unreadable files, no recording matches a reference).`,
+    );
+
+  program
+    .command("validate")
+    .description("check JSON syntax, the recording schema and the recorder's rules (hash, ids, format)")
+    .argument("[paths...]", "files, directories or globs (default: **/recordings/**/*.json under --root)")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "github"]).default("text"))
+    .option("--strict", "warnings (unreachable, rec- ids, formatting) fail too", false)
+    .option("--schema <file>", "validate against this JSON Schema instead of the bundled one")
+    .addHelpText("after", EXAMPLES["validate"] ?? "")
+    .action(async (paths: string[], opts: { format: "text" | "json" | "github"; strict: boolean; schema?: string }, cmd: Command) => {
+      const { validateCommand } = await import("./commands/validate.js");
+      const c = common(cmd, makeOutput);
+      sink.code = await validateCommand({ ...c, paths, format: c.json ? "json" : opts.format, strict: opts.strict, schema: opts.schema ?? null });
+    });
+
+  program
+    .command("hash")
+    .description("recompute each recording's request hash and check its file name agrees")
+    .argument("<refs...>", "files, directories, globs or hash prefixes")
+    .option("--explain", "print the normalized JSON that is hashed", false)
+    .addHelpText("after", EXAMPLES["hash"] ?? "")
+    .action(async (refs: string[], opts: { explain: boolean }, cmd: Command) => {
+      const { hashCommand } = await import("./commands/hash.js");
+      sink.code = await hashCommand({ ...common(cmd, makeOutput), refs, explain: opts.explain });
+    });
+
+  program
+    .command("list")
+    .description("a table of recordings, grouped by test (or model, endpoint)")
+    .argument("[paths...]", "files, directories or globs (default: **/recordings/**/*.json under --root)")
+    .addOption(new Option("--group-by <key>", "group rows by").choices(["test", "model", "endpoint", "none"]).default("test"))
+    .option("--test <text>", "only recordings whose test_id contains this")
+    .option("--model <text>", "only recordings whose model contains this")
+    .option("--endpoint <text>", "only recordings whose endpoint contains this")
+    .addHelpText("after", EXAMPLES["list"] ?? "")
+    .action(async (paths: string[], opts: { groupBy: "test" | "model" | "endpoint" | "none"; test?: string; model?: string; endpoint?: string }, cmd: Command) => {
+      const { listCommand } = await import("./commands/list.js");
+      sink.code = await listCommand({
+        ...common(cmd, makeOutput),
+        paths,
+        groupBy: opts.groupBy,
+        filters: { test: opts.test ?? null, model: opts.model ?? null, endpoint: opts.endpoint ?? null },
+      });
+    });
+
+  program
+    .command("show")
+    .description("what a person debugging a replay miss needs: request, response, the answer")
+    .argument("<ref>", "a file or a hash prefix (4+ hex digits)")
+    .option("--raw", "print the file as stored", false)
+    .addHelpText("after", EXAMPLES["show"] ?? "")
+    .action(async (ref: string, opts: { raw: boolean }, cmd: Command) => {
+      const { showCommand } = await import("./commands/show.js");
+      sink.code = await showCommand({ ...common(cmd, makeOutput), ref, raw: opts.raw });
+    });
+
+  return program;
+}
+
+/** Runs the CLI; the only place that sets the process exit code. */
+export async function run(argv: readonly string[]): Promise<void> {
+  const sink: ExitSink = { code: EXIT.ok };
+  const program = buildProgram(sink).exitOverride();
+  program.commands.forEach((cmd) => cmd.exitOverride());
+  try {
+    await program.parseAsync([...argv]);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage errors are ours to call 2.
+      sink.code = err.exitCode === 0 ? EXIT.ok : EXIT.error;
+    } else {
+      const message = err instanceof Error ? err.message : String(err);
+      process.stderr.write(`recctl: ${message}\n`);
+      if (process.env["RECCTL_DEBUG"] !== undefined && err instanceof Error) process.stderr.write(`${err.stack ?? ""}\n`);
+      sink.code = EXIT.error;
+    }
+  }
+  process.exitCode = sink.code;
+}

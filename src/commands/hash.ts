@@ -1,0 +1,49 @@
+/** `recctl hash <ref…>`: the request hash recomputed, and whether the file name agrees. */
+import type { CommonOptions } from "../cli.js";
+import { requestHash } from "../core/hash.js";
+import { exactRequest, nameAgrees, readRecording, RecordingError } from "../core/recording.js";
+import { resolveMany } from "../core/resolve.js";
+import { hashReporters, type HashRow } from "../report/hash.js";
+
+export interface HashCommandOptions extends CommonOptions {
+  refs: string[];
+  explain: boolean;
+}
+
+export async function hashFile(file: string): Promise<HashRow> {
+  const rec = await readRecording(file);
+  const result = requestHash(exactRequest(rec));
+  return {
+    file,
+    kind: result.kind,
+    hash: result.hash,
+    name_hash: rec.name?.hash ?? null,
+    matches: result.hash !== null && rec.name !== null && nameAgrees(rec.name, result.hash),
+    normalized: result.normalized,
+    note: result.note ?? null,
+  };
+}
+
+export async function hashCommand(opts: HashCommandOptions): Promise<number> {
+  const { output } = opts;
+  const { files, errors } = await resolveMany(opts.refs, opts.root);
+  for (const e of errors) {
+    output.err(`recctl: ${e.message}`);
+    for (const c of e.candidates) output.err(`  ${output.path(c)}`);
+  }
+  const rows: HashRow[] = [];
+  let failed = errors.length > 0;
+  for (const file of files) {
+    try {
+      rows.push(await hashFile(file));
+    } catch (err) {
+      if (!(err instanceof RecordingError)) throw err;
+      const loc = err.line === null ? "" : `:${err.line}:${err.column ?? 1}`;
+      output.err(`recctl: ${output.path(file)}${loc}: ${err.message}`);
+      failed = true;
+    }
+  }
+  (opts.json ? hashReporters.json : hashReporters.text)(output, rows, opts.explain, rows.length !== 1 || files.length !== 1);
+  if (failed) return 2;
+  return rows.every((r) => r.matches || r.name_hash === null) ? 0 : 1;
+}

@@ -1,0 +1,43 @@
+/** `recctl list [paths…]`: a table of recordings grouped by test, model or endpoint. */
+import type { CommonOptions } from "../cli.js";
+import { discover } from "../core/discover.js";
+import { runParallel } from "../core/parallel.js";
+import { isFailure, runTask, type RecordingSummary } from "../core/summary.js";
+import { listReporters, type GroupBy } from "../report/list.js";
+
+export interface ListFilters {
+  test: string | null;
+  model: string | null;
+  endpoint: string | null;
+}
+
+export interface ListCommandOptions extends CommonOptions {
+  paths: string[];
+  groupBy: GroupBy;
+  filters: ListFilters;
+}
+
+function keep(row: RecordingSummary, f: ListFilters): boolean {
+  const has = (value: string | null, needle: string | null): boolean => needle === null || (value ?? "").includes(needle);
+  return has(row.test_id, f.test) && has(row.model, f.model) && has(row.endpoint, f.endpoint);
+}
+
+export async function listCommand(opts: ListCommandOptions): Promise<number> {
+  const { output } = opts;
+  const found = await discover(opts.paths, opts.root);
+  for (const m of found.missing) output.err(`recctl: ${m}: no such file or directory`);
+  const results = await runParallel(found.files, undefined, { url: new URL("../core/summary.js", import.meta.url), run: runTask });
+  const rows: RecordingSummary[] = [];
+  let failed = found.missing.length > 0;
+  for (const r of results) {
+    if (isFailure(r)) {
+      const loc = r.line === null ? "" : `:${r.line}:${r.column ?? 1}`;
+      output.err(`recctl: ${output.path(r.file)}${loc}: ${r.error} (skipped)`);
+      failed = true;
+    } else if (keep(r, opts.filters)) {
+      rows.push(r);
+    }
+  }
+  (opts.json ? listReporters.json : listReporters.text)(output, rows, opts.groupBy, found.files.length);
+  return failed ? 2 : 0;
+}

@@ -1,0 +1,27 @@
+/** `recctl validate [paths…]`: discover → validate on every core → reporter → exit code. */
+import type { CommonOptions } from "../cli.js";
+import { discover } from "../core/discover.js";
+import { validateMany } from "../core/validate.js";
+import { validateReporters, type ValidateFormat } from "../report/validate.js";
+
+export interface ValidateCommandOptions extends CommonOptions {
+  paths: string[];
+  format: ValidateFormat;
+  strict: boolean;
+  schema: string | null;
+}
+
+export async function validateCommand(opts: ValidateCommandOptions): Promise<number> {
+  const { output } = opts;
+  const found = await discover(opts.paths, opts.root);
+  for (const m of found.missing) output.err(`recctl: ${m}: no such file or directory`);
+  if (found.files.length === 0 && found.missing.length === 0) {
+    output.err(`recctl: no recordings found under ${output.path(opts.root)} (looked for **/recordings/**/*.json)`);
+  }
+  const reports = await validateMany(found.files, { schemaFile: opts.schema });
+  validateReporters[opts.format](output, reports, opts.strict);
+  const ioFailed = reports.some((r) => r.errors.some((e) => e.rule === "io"));
+  if (found.missing.length > 0 || ioFailed) return 2;
+  const failed = reports.some((r) => !r.valid || (opts.strict && r.warnings.length > 0));
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,215 @@
+/**
+ * Reading one recording: bytes → UTF-8 text → JSON, with exact positions for whatever is wrong,
+ * and the facts every command needs (the hash its name claims, its request read exactly).
+ */
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
+import { findNodeAtLocation, parseTree, type ParseError } from "jsonc-parser";
+import { describeParseError, parseExact, type PyValue } from "./pyjson.js";
+import { topLevelSpans } from "./spans.js";
+
+/** The rule a finding comes from; stable names, printed and in `--json`. */
+export type Rule =
+  | "io"
+  | "utf8"
+  | "json"
+  | "schema"
+  | "stream-shape"
+  | "chunk-type"
+  | "name-hash"
+  | "rec-id"
+  | "test-id"
+  | "format";
+
+/** A problem in one file, with where it is. Line and column are 1-based; null when unknown. */
+export class RecordingError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+    readonly rule: Rule,
+    readonly line: number | null = null,
+    readonly column: number | null = null,
+    readonly pointer: string = "",
+  ) {
+    super(message);
+    this.name = "RecordingError";
+  }
+}
+
+/** What a file name says about the request hash. */
+export interface NameHash {
+  hash: string;
+  style: "full" | "models" | "legacy";
+  /** For `models-<hash>-<digest8>.json`: the model-set digest. `hash` is 12 hex in 2025 names. */
+  digest?: string;
+}
+
+const FULL_NAME = /^([0-9a-f]{64})\.json$/;
+const MODELS_NAME = /^models-([0-9a-f]{64}|[0-9a-f]{12})-([0-9a-f]{8})\.json$/;
+const LEGACY_NAME = /^([0-9a-f]{12})\.json$/;
+
+export function nameHash(file: string): NameHash | null {
+  const name = basename(file);
+  let m = FULL_NAME.exec(name);
+  if (m?.[1] !== undefined) return { hash: m[1], style: "full" };
+  m = MODELS_NAME.exec(name);
+  if (m?.[1] !== undefined && m[2] !== undefined) return { hash: m[1], style: "models", digest: m[2] };
+  m = LEGACY_NAME.exec(name);
+  if (m?.[1] !== undefined) return { hash: m[1], style: "legacy" };
+  return null;
+}
+
+/** True when a hash agrees with what the file name claims (2025 names hold its first 12 hex). */
+export function nameAgrees(name: NameHash, hash: string): boolean {
+  return name.hash.length < hash.length ? hash.startsWith(name.hash) : hash === name.hash;
+}
+
+export interface Recording {
+  file: string;
+  text: string;
+  /** The document as JSON.parse reads it; the schema decides whether it has the recording shape. */
+  data: unknown;
+  name: NameHash | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Positions
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export function positionAt(text: string, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+function unescapePointer(segment: string): string {
+  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+
+/** Where a JSON pointer's value starts; falls back to the nearest existing parent. */
+export function pointerPosition(text: string, pointer: string): Position | null {
+  const root = parseTree(text);
+  if (root === undefined) return null;
+  const path: (string | number)[] = pointer === "" ? [] : pointer.slice(1).split("/").map(unescapePointer);
+  for (let n = path.length; n >= 0; n--) {
+    const segments = path.slice(0, n).map((seg, i) => {
+      const parent = findNodeAtLocation(root, path.slice(0, i));
+      return parent?.type === "array" && /^\d+$/.test(String(seg)) ? Number(seg) : seg;
+    });
+    const node = findNodeAtLocation(root, segments);
+    if (node !== undefined) return positionAt(text, node.offset);
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding and parsing
+
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Byte offset of the first invalid UTF-8 sequence (only called once decoding has failed). */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i] ?? 0;
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
+    if (need < 0) return i;
+    try {
+      STRICT_UTF8.decode(bytes.subarray(i, i + need + 1));
+    } catch {
+      return i;
+    }
+    i += need + 1;
+  }
+  return bytes.length;
+}
+
+export function decodeUtf8(file: string, bytes: Uint8Array): string {
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    const offset = firstInvalidUtf8(bytes);
+    // Position in characters: decode the valid prefix to count lines and columns.
+    const prefix = new TextDecoder().decode(bytes.subarray(0, offset));
+    const pos = positionAt(prefix, prefix.length);
+    const byte = (bytes[offset] ?? 0).toString(16).padStart(2, "0");
+    throw new RecordingError(file, `invalid UTF-8 (byte 0x${byte} at offset ${offset})`, "utf8", pos.line, pos.column);
+  }
+}
+
+/** A syntax error located with jsonc-parser (V8's JSON.parse messages do not always carry one). */
+function syntaxError(file: string, text: string, fallback: string): RecordingError {
+  if (text.trim() === "") return new RecordingError(file, "empty file: expected a JSON object", "json", 1, 1);
+  const errors: ParseError[] = [];
+  parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+  const first = errors[0];
+  const offset = first?.offset ?? 0;
+  const pos = positionAt(text, offset);
+  let message = first === undefined ? fallback : `invalid JSON: ${describeParseError(first.error)}`;
+  if (first !== undefined && first.offset + first.length >= text.trimEnd().length) {
+    message = "invalid JSON: unexpected end of file (truncated?)";
+  }
+  const brace = text.indexOf("{");
+  if (offset === 0 && brace > 0) {
+    const at = positionAt(text, brace);
+    message += ` — the file does not start with JSON; is there a header before line ${at.line}?`;
+  }
+  return new RecordingError(file, message, "json", pos.line, pos.column);
+}
+
+export function parseRecordingText(file: string, text: string): Recording {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw syntaxError(file, text, `invalid JSON: ${(err as Error).message}`);
+  }
+  return { file, text, data, name: nameHash(file) };
+}
+
+export async function readRecording(file: string): Promise<Recording> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "";
+    const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : (err as Error).message;
+    throw new RecordingError(file, `cannot read: ${why}`, "io");
+  }
+  return parseRecordingText(file, decodeUtf8(file, bytes));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The exact request
+
+export interface ExactRequest {
+  /** undefined when the file has no top-level `test_id` key. */
+  testId: PyValue | undefined;
+  request: PyValue;
+}
+
+/**
+ * `test_id` and `request` parsed losslessly (ints vs floats, big ints, key order), reading only
+ * their part of the text. The caller has already checked the document is valid JSON.
+ */
+export function exactRequest(rec: Recording): ExactRequest {
+  const spans = topLevelSpans(rec.text, ["test_id", "request"]);
+  const t = spans.get("test_id");
+  const r = spans.get("request");
+  return {
+    testId: t === undefined ? undefined : parseExact(rec.text.slice(t.start, t.end)),
+    request: r === undefined ? null : parseExact(rec.text.slice(r.start, r.end)),
+  };
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

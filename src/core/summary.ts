@@ -1,0 +1,66 @@
+/** The facts `list` shows for one recording, read from its JSON.parse value. */
+import { pyUrlParse } from "./pyurl.js";
+import { isObject, nameHash, readRecording, RecordingError } from "./recording.js";
+
+export interface RecordingSummary {
+  file: string;
+  hash: string | null;
+  test_id: string | null;
+  model: string | null;
+  endpoint: string | null;
+  method: string | null;
+  streaming: boolean | null;
+  chunks: number | null;
+}
+
+export interface SummaryFailure {
+  file: string;
+  error: string;
+  line: number | null;
+  column: number | null;
+}
+
+function text(v: unknown): string | null {
+  return typeof v === "string" && v !== "" ? v : null;
+}
+
+export function summarizeData(file: string, data: unknown): RecordingSummary {
+  const top = isObject(data) ? data : {};
+  const request = isObject(top["request"]) ? top["request"] : {};
+  const response = isObject(top["response"]) ? top["response"] : {};
+  const body = isObject(request["body"]) ? request["body"] : isObject(request["payload"]) ? request["payload"] : {};
+  const url = text(request["url"]);
+  let endpoint = text(request["endpoint"]) ?? (url === null ? null : pyUrlParse(url).path);
+  if (endpoint === null && text(request["tool_name"]) !== null) endpoint = `tool:${String(request["provider"])}/${String(request["tool_name"])}`;
+  if (endpoint === null && text(request["api"]) !== null) endpoint = `${String(request["api"])}:${String(request["provider"])}`;
+  const respBody = response["body"];
+  return {
+    file,
+    hash: nameHash(file)?.hash ?? null,
+    test_id: text(top["test_id"]) ?? text(request["test_id"]),
+    model: text(request["model"]) ?? text(body["model"]),
+    endpoint,
+    method: text(request["method"])?.toUpperCase() ?? null,
+    streaming: typeof response["is_streaming"] === "boolean" ? response["is_streaming"] : null,
+    chunks: Array.isArray(respBody) ? respBody.length : respBody === undefined ? null : 1,
+  };
+}
+
+/** Runs in each thread for `list`. */
+export async function runTask(files: string[]): Promise<(RecordingSummary | SummaryFailure)[]> {
+  const out: (RecordingSummary | SummaryFailure)[] = [];
+  for (const file of files) {
+    try {
+      const rec = await readRecording(file);
+      out.push(summarizeData(file, rec.data));
+    } catch (err) {
+      if (!(err instanceof RecordingError)) throw err;
+      out.push({ file, error: err.message, line: err.line, column: err.column });
+    }
+  }
+  return out;
+}
+
+export function isFailure(r: RecordingSummary | SummaryFailure): r is SummaryFailure {
+  return "error" in r;
+}

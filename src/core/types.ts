@@ -1,0 +1,64 @@
+/** Shared domain types. Terms follow SPEC.md ("A recording", "The request hash"). */
+
+/** How a recording's request was captured, which decides how it is hashed. */
+export type RequestKind = "inference" | "raw-http" | "tool" | "file-processor" | "unknown";
+
+/**
+ * What a recording's response body is. One entry per family of response formats that real
+ * recordings carry; `src/core/families.ts` owns the detection.
+ */
+export type ResponseFamily =
+  | "openai-chat"
+  | "openai-completion"
+  | "openai-embeddings"
+  | "openai-models"
+  | "openai-responses"
+  | "ollama-generate"
+  | "ollama-chat"
+  | "ollama-embed"
+  | "ollama-admin"
+  | "google-genai"
+  | "anthropic-messages"
+  | "google-interactions"
+  | "http-json"
+  | "tool-result"
+  | "file-processor"
+  | "exception"
+  | "unknown";
+
+/** One tool call of a reassembled answer (SPEC, `reassemble --json`). */
+export interface ToolCall {
+  index: number;
+  id: string | null;
+  type: string;
+  name: string;
+  /** The arguments exactly as streamed/stored: a JSON string where the API sends one. */
+  arguments: string;
+}
+
+/** One choice of a reassembled answer; `content` and `reasoning` are "" when there is none. */
+export interface Choice {
+  index: number;
+  role: string;
+  content: string;
+  reasoning: string;
+  refusal: string | null;
+  tool_calls: ToolCall[];
+  finish_reason: string | null;
+}
+
+/** A recorded error (the recorder's `exception_message`, or an HTTP error status/body). */
+export interface RecordedError {
+  message: string;
+  type: string | null;
+}
+
+/** The final answer a response carried, joined from its stream when it was streamed. */
+export interface Reassembled {
+  kind: ResponseFamily;
+  streaming: boolean;
+  model: string | null;
+  choices: Choice[];
+  usage: Record<string, unknown> | null;
+  error: RecordedError | null;
+}

@@ -1,0 +1,235 @@
+/**
+ * `validate`'s core: JSON syntax, the bundled JSON Schema, and the semantic checks of SPEC
+ * (stream flag vs body shape, chunk types, name hash vs request hash, `rec-` ids, test_id shape,
+ * recorder formatting). Findings are data; nothing here prints or exits.
+ */
+import { readFileSync } from "node:fs";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { requestHash } from "./hash.js";
+import { runParallel } from "./parallel.js";
+import { isRecorderFormatted } from "./format.js";
+import { parseExact } from "./pyjson.js";
+import {
+  exactRequest,
+  isObject,
+  nameAgrees,
+  pointerPosition,
+  readRecording,
+  RecordingError,
+  type Recording,
+  type Rule,
+} from "./recording.js";
+
+export interface Finding {
+  pointer: string;
+  line: number | null;
+  column: number | null;
+  message: string;
+  rule: Rule;
+}
+
+export interface FileReport {
+  file: string;
+  valid: boolean;
+  errors: Finding[];
+  warnings: Finding[];
+}
+
+export const BUNDLED_SCHEMA = new URL("../../schemas/recording.schema.json", import.meta.url);
+
+export function compileSchema(schemaFile: URL | string = BUNDLED_SCHEMA): ValidateFunction {
+  const schema: unknown = JSON.parse(readFileSync(schemaFile, "utf8"));
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  return ajv.compile(schema as object);
+}
+
+/** Keeps the errors a person can act on: the specific ones, not their anyOf/if wrappers. */
+function schemaFindings(errors: readonly ErrorObject[]): { pointer: string; message: string }[] {
+  const wrappers = new Set(["anyOf", "oneOf", "if", "not"]);
+  const specific = errors.filter((e) => !wrappers.has(e.keyword));
+  const seen = new Set<string>();
+  const out: { pointer: string; message: string }[] = [];
+  for (const e of specific.length > 0 ? specific : errors) {
+    let what = e.message ?? "is invalid";
+    if (e.keyword === "required") what = `must have property '${String(e.params["missingProperty"])}'`;
+    if (e.keyword === "additionalProperties") what = `has unexpected property '${String(e.params["additionalProperty"])}'`;
+    const key = `${e.instancePath} ${what}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ pointer: e.instancePath, message: what });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Semantic checks
+
+type RawFinding = { pointer: string; message: string; rule: Rule };
+
+function chunkKind(chunk: unknown): string {
+  if (typeof chunk === "string") return "SSE line";
+  if (isObject(chunk)) return typeof chunk["__type__"] === "string" ? `${chunk["__type__"]}` : "plain object";
+  return typeof chunk;
+}
+
+/** Event streams (Responses API) mix event classes by design; other streams use one class. */
+const EVENT_STREAM_PREFIXES = ["openai.types.responses."];
+
+function checkBodyShape(response: Record<string, unknown>): RawFinding[] {
+  const body = response["body"];
+  const streaming = response["is_streaming"];
+  const out: RawFinding[] = [];
+  if (streaming === false && Array.isArray(body) && body.length > 0) {
+    const looksStreamed = body.every((c) => typeof c === "string" || /Chunk$/.test(chunkKind(c)));
+    if (looksStreamed) {
+      out.push({ pointer: "/response/is_streaming", message: "is false but the body is a list of stream chunks", rule: "stream-shape" });
+    }
+  }
+  if (streaming === true && Array.isArray(body) && body.length > 1) {
+    const kinds = body.map(chunkKind);
+    const first = kinds[0] ?? "";
+    const mixed = kinds.findIndex((k) => {
+      if (k === first) return false;
+      return !EVENT_STREAM_PREFIXES.some((p) => k.startsWith(p) && first.startsWith(p));
+    });
+    if (mixed > 0) {
+      out.push({
+        pointer: `/response/body/${mixed}`,
+        message: `chunk is ${kinds[mixed] ?? "?"} but the stream started with ${first}`,
+        rule: "chunk-type",
+      });
+    }
+  }
+  return out;
+}
+
+const TEST_ID_SHAPE = /^[^\s:][^:]*\.py(::[^:\s][^:]*)+$/;
+
+function checkTestId(data: Record<string, unknown>): RawFinding[] {
+  const out: RawFinding[] = [];
+  const testId = data["test_id"];
+  if (typeof testId === "string" && !TEST_ID_SHAPE.test(testId.replace(/\[.*\]$/s, ""))) {
+    out.push({ pointer: "/test_id", message: `is not a pytest node id (path/test_x.py::test_name[params]): ${JSON.stringify(testId)}`, rule: "test-id" });
+  }
+  const request = data["request"];
+  if (isObject(request) && "test_id" in request && "test_id" in data && request["test_id"] !== testId) {
+    out.push({ pointer: "/request/test_id", message: "differs from the top-level test_id", rule: "test-id" });
+  }
+  return out;
+}
+
+/** Every `__data__.id` the recorder normalized must be `rec-` + the first 12 hex of the name hash. */
+function checkRecIds(response: Record<string, unknown>, nameHashHex: string): RawFinding[] {
+  const expected = `rec-${nameHashHex.slice(0, 12)}`;
+  const body = response["body"];
+  const items = Array.isArray(body) ? body : [body];
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    const data = isObject(item) ? item["__data__"] : undefined;
+    const id = isObject(data) ? data["id"] : undefined;
+    if (typeof id === "string" && id.startsWith("rec-") && id !== expected) {
+      const pointer = Array.isArray(body) ? `/response/body/${i}/__data__/id` : "/response/body/__data__/id";
+      return [{ pointer, message: `is ${id} but the file name says ${expected}`, rule: "rec-id" }];
+    }
+  }
+  return [];
+}
+
+function checkNameHash(rec: Recording): RawFinding[] {
+  if (rec.name === null) return [];
+  const result = requestHash(exactRequest(rec));
+  if (result.hash === null) {
+    return [{ pointer: "/request", message: `cannot be replayed: ${result.note ?? "no hash rule"} (unreachable)`, rule: "name-hash" }];
+  }
+  if (!nameAgrees(rec.name, result.hash)) {
+    return [
+      {
+        pointer: "/request",
+        message: `hashes to ${result.hash.slice(0, 12)}… but the file is named ${rec.name.hash.slice(0, 12)}…: the recorder can never find it (unreachable)`,
+        rule: "name-hash",
+      },
+    ];
+  }
+  return [];
+}
+
+function checkFormat(rec: Recording): RawFinding[] {
+  if (isRecorderFormatted(rec.text, rec.data, () => parseExact(rec.text))) return [];
+  return [{ pointer: "", message: "file is not in the recorder's formatting (json.dump indent=2 + newline); `recctl normalize --write` rewrites it", rule: "format" }];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface ValidateOptions {
+  validateSchema: ValidateFunction;
+}
+
+function locate(rec: Recording, raw: RawFinding): Finding {
+  const pos = pointerPosition(rec.text, raw.pointer);
+  return { pointer: raw.pointer, line: pos?.line ?? null, column: pos?.column ?? null, message: raw.message, rule: raw.rule };
+}
+
+export function validateRecording(rec: Recording, options: ValidateOptions): FileReport {
+  const errors: RawFinding[] = [];
+  const warnings: RawFinding[] = [];
+  if (!options.validateSchema(rec.data)) {
+    for (const f of schemaFindings(options.validateSchema.errors ?? [])) errors.push({ ...f, rule: "schema" });
+  }
+  const data = rec.data;
+  // Semantic checks read a document of the right shape; schema errors come first.
+  if (isObject(data) && errors.length === 0) {
+    const response = data["response"];
+    if (isObject(response)) {
+      errors.push(...checkBodyShape(response));
+      if (rec.name !== null) warnings.push(...checkRecIds(response, rec.name.hash));
+    }
+    errors.push(...checkTestId(data));
+    if (isObject(data["request"]) && errors.length === 0) warnings.push(...checkNameHash(rec));
+    warnings.push(...checkFormat(rec));
+  }
+  // Locating needs a tree parse; only files with findings pay for it.
+  return {
+    file: rec.file,
+    valid: errors.length === 0,
+    errors: errors.map((f) => locate(rec, f)),
+    warnings: warnings.map((f) => locate(rec, f)),
+  };
+}
+
+export function errorReport(err: RecordingError): FileReport {
+  return {
+    file: err.file,
+    valid: false,
+    errors: [{ pointer: err.pointer, line: err.line, column: err.column, message: err.message, rule: err.rule }],
+    warnings: [],
+  };
+}
+
+export async function validateFile(file: string, options: ValidateOptions): Promise<FileReport> {
+  try {
+    return validateRecording(await readRecording(file), options);
+  } catch (err) {
+    if (err instanceof RecordingError) return errorReport(err);
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Many files, on every core
+
+export interface ValidateTaskOptions {
+  /** A schema file path, or null for the bundled schema. */
+  schemaFile: string | null;
+}
+
+/** Runs in each thread: compiles the schema once, validates its share of files. */
+export async function runTask(files: string[], options: ValidateTaskOptions): Promise<FileReport[]> {
+  const validateSchema = compileSchema(options.schemaFile ?? BUNDLED_SCHEMA);
+  const out: FileReport[] = [];
+  for (const f of files) out.push(await validateFile(f, { validateSchema }));
+  return out;
+}
+
+export async function validateMany(files: readonly string[], options: ValidateTaskOptions): Promise<FileReport[]> {
+  return runParallel(files, options, { url: new URL(import.meta.url), run: runTask });
+}

@@ -1,0 +1,34 @@
+/**
+ * Where command output goes: results on stdout, progress and notices on stderr. Colour follows
+ * chalk's rules (TTY, NO_COLOR, FORCE_COLOR) and `--no-color`.
+ */
+import { relative } from "node:path";
+import { Chalk, type ChalkInstance } from "chalk";
+
+export interface Output {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  color: ChalkInstance;
+  /** Display form of a path: relative to the current directory when under it. */
+  path: (file: string) => string;
+}
+
+export function displayPath(file: string, cwd: string = process.cwd()): string {
+  const rel = relative(cwd, file);
+  return rel === "" ? "." : rel.startsWith("..") && rel.split("/").filter((s) => s === "..").length > 2 ? file : rel;
+}
+
+export function processOutput(useColor: boolean): Output {
+  const stdoutLevel = useColor && process.stdout.isTTY ? new Chalk().level : 0;
+  return {
+    out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
+    err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
+    color: new Chalk({ level: useColor ? (process.env["FORCE_COLOR"] !== undefined ? new Chalk().level : stdoutLevel) : 0 }),
+    path: (file) => displayPath(file),
+  };
+}
+
+/** A JSON document for `--json`: one document, two-space indented. */
+export function printJson(output: Output, value: unknown): void {
+  output.out(JSON.stringify(value, null, 2));
+}

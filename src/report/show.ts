@@ -1,0 +1,52 @@
+/** Reporters for `show`: a readable summary for a person debugging a replay miss, or JSON. */
+import type { Inspection } from "../core/inspect.js";
+import { renderAnswer } from "./answer.js";
+import { printJson, type Output } from "./output.js";
+
+function oneLine(text: string, width = 100): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
+}
+
+function text(output: Output, s: Inspection): void {
+  const c = output.color;
+  const label = (name: string): string => c.bold(name.padEnd(9));
+  output.out(`${label("file")} ${output.path(s.file)}`);
+  const verdict =
+    s.hash === null
+      ? c.yellow("no hash rule for this request kind (cannot be replayed)")
+      : s.name_hash === null
+        ? c.dim("(file name is not a hash)")
+        : s.matches
+          ? c.green("✔ matches the file name")
+          : c.red(`✖ file name says ${s.name_hash} — unreachable: the recorder looks for ${s.hash.slice(0, 12)}…`);
+  output.out(`${label("hash")} ${s.hash ?? "-"} ${verdict}`);
+  output.out(`${label("test")} ${s.test_id ?? c.dim("(none: shared recording)")}`);
+  const r = s.request;
+  output.out(`${label("request")} ${s.kind} ${r.method ?? ""} ${r.url ?? r.endpoint ?? ""}`.trimEnd());
+  if (r.model !== null) output.out(`${label("model")} ${r.model}`);
+  const params = Object.entries(r.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  if (params.length > 0) output.out(`${label("params")} ${params.join(" ")}`);
+  if (r.messages.length > 0) {
+    output.out(`${label("messages")} ${r.messages.length}`);
+    for (const m of r.messages) output.out(`  ${c.cyan(m.role.padEnd(10))} ${oneLine(m.content)}`);
+  }
+  if (r.tools.length > 0) output.out(`${label("tools")} ${r.tools.join(", ")}`);
+  const p = s.response;
+  const shape = p.streaming ? `streamed, ${p.chunks} chunk${p.chunks === 1 ? "" : "s"}` : "not streamed";
+  output.out(`${label("response")} ${p.family}, ${shape}${p.status === null ? "" : `, HTTP ${p.status}`}`);
+  if (p.finish_reason !== null) output.out(`${label("finish")} ${p.finish_reason}`);
+  if (p.usage !== null) output.out(`${label("usage")} ${JSON.stringify(p.usage)}`);
+  if (p.answer !== null) {
+    output.out(c.bold("── answer ──"));
+    for (const line of renderAnswer(output, p.answer)) output.out(line);
+  } else if (p.error !== null) {
+    output.out(c.red(`${label("error")} ${p.error}`));
+  }
+}
+
+function json(output: Output, s: Inspection): void {
+  printJson(output, { ...s, file: output.path(s.file) });
+}
+
+export const showReporters = { text, json } as const;

@@ -1,0 +1,78 @@
+/** Reporters for `validate`: text (coloured, file:line:col), json (SPEC shape), github annotations. */
+import type { FileReport, Finding } from "../core/validate.js";
+import { printJson, type Output } from "./output.js";
+
+export interface ValidateSummary {
+  files: number;
+  valid: number;
+  invalid: number;
+  warnings: number;
+}
+
+export function summarize(reports: readonly FileReport[]): ValidateSummary {
+  const invalid = reports.filter((r) => !r.valid).length;
+  return {
+    files: reports.length,
+    valid: reports.length - invalid,
+    invalid,
+    warnings: reports.reduce((n, r) => n + r.warnings.length, 0),
+  };
+}
+
+function where(output: Output, file: string, f: Finding): string {
+  const loc = f.line === null ? "" : `:${f.line}:${f.column ?? 1}`;
+  return `${output.path(file)}${loc}`;
+}
+
+/** "/response/is_streaming must be boolean": the pointer leads, except for whole-file findings. */
+export function describe(f: Finding): string {
+  return f.pointer === "" && (f.rule === "json" || f.rule === "utf8" || f.rule === "io" || f.rule === "format") ? f.message : `${f.pointer || "/"} ${f.message}`;
+}
+
+function text(output: Output, reports: readonly FileReport[], strict: boolean): void {
+  const c = output.color;
+  for (const r of reports) {
+    for (const f of r.errors) output.out(`${c.bold(where(output, r.file, f))}: ${c.red("error")} ${describe(f)} ${c.dim(`(${f.rule})`)}`);
+    for (const f of r.warnings) {
+      const label = strict ? c.red("warning") : c.yellow("warning");
+      output.out(`${c.bold(where(output, r.file, f))}: ${label} ${describe(f)} ${c.dim(`(${f.rule})`)}`);
+    }
+  }
+  const s = summarize(reports);
+  const warn = s.warnings > 0 ? `, ${s.warnings} warning${s.warnings === 1 ? "" : "s"}${strict ? " (--strict: failing)" : ""}` : "";
+  if (s.invalid > 0) output.out(c.red(`✖ ${s.invalid} of ${s.files} file${s.files === 1 ? "" : "s"} invalid${warn}`));
+  else output.out((strict && s.warnings > 0 ? c.red : c.green)(`${strict && s.warnings > 0 ? "✖" : "✔"} ${s.files} file${s.files === 1 ? "" : "s"} valid${warn}`));
+}
+
+/** GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=…::message`. */
+function escapeData(s: string): string {
+  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
+function github(output: Output, reports: readonly FileReport[], strict: boolean): void {
+  const emit = (level: string, file: string, f: Finding): void => {
+    const props = [`file=${escapeProperty(output.path(file))}`];
+    if (f.line !== null) props.push(`line=${f.line}`, `col=${f.column ?? 1}`);
+    props.push(`title=${escapeProperty(`recctl ${f.rule}`)}`);
+    output.out(`::${level} ${props.join(",")}::${escapeData(describe(f))}`);
+  };
+  for (const r of reports) {
+    for (const f of r.errors) emit("error", r.file, f);
+    for (const f of r.warnings) emit(strict ? "error" : "warning", r.file, f);
+  }
+  const s = summarize(reports);
+  output.err(`recctl validate: ${s.files} files, ${s.invalid} invalid, ${s.warnings} warnings`);
+}
+
+function json(output: Output, reports: readonly FileReport[]): void {
+  printJson(output, {
+    summary: summarize(reports),
+    files: reports.map((r) => ({ ...r, file: output.path(r.file) })),
+  });
+}
+
+export const validateReporters = { text, json: (o: Output, r: readonly FileReport[]) => json(o, r), github } as const;
+export type ValidateFormat = keyof typeof validateReporters;
