@@ -48,12 +48,12 @@ const USAGE = `usage: node scripts/gen-corpus.mjs <outdir> [options]
   --missing-tests R    share whose test file does not exist (0.03)
   --not-collected R    share whose test function was removed from an existing file (0.02)
   --unnormalized R     share whose response ids/timestamps were never normalized (0.01)
-  --force              replace <outdir>/tests, collected.txt and corpus-manifest.json if present
+  --force              replace a corpus previously generated in <outdir> (never a real tests/ tree)
   -h, --help           this text
 `;
 
-function die(msg) {
-  process.stderr.write(`gen-corpus: ${msg}\n\n${USAGE}`);
+function die(msg, showUsage = true) {
+  process.stderr.write(`gen-corpus: ${msg}\n${showUsage ? `\n${USAGE}` : ""}`);
   process.exit(2);
 }
 
@@ -164,8 +164,8 @@ function gauss() {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
 }
 const scaled = (n, min = 1) => Math.max(min, Math.round(n * SCALE));
-/** Content chunks of a streamed answer: 20..300, log-skewed (median ~24, p90 ~118, mean ~48). */
-const streamLength = () => Math.round(20 * 15 ** (rand() ** 4));
+/** Content chunks of a streamed answer: 20..300, log-skewed (median ~23, p90 ~108, mean ~46). */
+const streamLength = () => Math.round(20 * 15 ** (rand() ** 4.5));
 
 // ---------------------------------------------------------------------------------------------
 // Python-compatible JSON: json.dumps(sort_keys=True) for the hash, json.dump(indent=2) for files
@@ -343,7 +343,8 @@ const WORDS = (
   "technology computer software hardware algorithm function variable input output training " +
   "learning parameter expert token context answer question information knowledge search result"
 ).split(/\s+/);
-const SPLITTABLE = ["Viol", "photos", "struct", "import", "differ", "observ", "environ", "algor", "technol", "signif"];
+const SPLITTABLE = [["Viol", "ent"], ["photos", "ynthesis"], ["struct", "ure"], ["import", "ant"], ["differ", "ent"], ["observ", "ation"],
+  ["environ", "ment"], ["algor", "ithm"], ["technol", "ogy"], ["signif", "icant"]];
 
 /** Content tokens as a chat model streams them: leading spaces, punctuation, sub-words, markdown. */
 function answerTokens(n, topic) {
@@ -363,8 +364,8 @@ function answerTokens(n, topic) {
       const cut = int(3, w.length - 3);
       out.push(lead + w.slice(0, cut), w.slice(cut));
     } else if (chance(0.01)) {
-      const s = pick(SPLITTABLE);
-      out.push(lead + s, pick(["ent", "ure", "ant", "ing", "ation"]));
+      const [head, tail] = pick(SPLITTABLE);
+      out.push(lead + (startSentence ? head : head.toLowerCase()), tail);
     } else {
       out.push(lead + w);
     }
@@ -562,13 +563,14 @@ const callId = () => `call_${alnum(24)}`;
 function chatMessages({ provider, withTools, forceToolTurn }) {
   const topic = pick(TOPICS);
   const messages = [];
-  if (chance(0.45)) messages.push({ role: "system", content: pick(SYSTEM_PROMPTS) });
-  const turns = weighted([[1, 0.6], [2, 0.25], [3, 0.1], [5, 0.05]]);
+  if (chance(SMALL ? 0.25 : 0.45)) messages.push({ role: "system", content: pick(SYSTEM_PROMPTS) });
+  const turns = SMALL ? 1 : weighted([[1, 0.6], [2, 0.25], [3, 0.1], [5, 0.05]]);
   for (let t = 0; t < turns - 1; t++) {
     messages.push({ role: "user", content: pick(QUESTION_TEMPLATES)(pick(TOPICS)) });
     messages.push({ role: "assistant", content: sentence(topic, int(15, SMALL ? 20 : 80)) });
   }
   let toolNames = [];
+  let askArgs = null;
   if (withTools) {
     toolNames = [pick(TOOL_NAMES)];
     if (chance(0.4)) { const extra = pick(TOOL_NAMES); if (!toolNames.includes(extra)) toolNames.push(extra); }
@@ -578,6 +580,7 @@ function chatMessages({ provider, withTools, forceToolTurn }) {
     messages.push({ role: "user", content: noisy(raw, norm) });
   } else if (withTools && TOOLS[toolNames[0]].args) {
     const a = TOOLS[toolNames[0]].args();
+    askArgs = a;
     const ask = { get_weather: `What is the weather in ${a.location}?`, get_boiling_point: `What is the boiling point of ${a.liquid_name}?`,
       get_time: `What time is it in ${a.location}?`, calculate: `What is ${a.expression}?`, lookup_order: `Where is my order ${a.order_id}?` }[toolNames[0]];
     messages.push({ role: "user", content: ask ?? pick(QUESTION_TEMPLATES)(topic) });
@@ -594,7 +597,7 @@ function chatMessages({ provider, withTools, forceToolTurn }) {
     const content = name === "knowledge_search" ? fileSearchContent(args.query) : TOOLS[name].result(args);
     messages.push({ role: "tool", tool_call_id: id, content });
   }
-  return { messages, topic, toolNames };
+  return { messages, topic, toolNames, askArgs };
 }
 
 function chatBody({ model, messages, toolNames, stream, provider }) {
@@ -605,7 +608,7 @@ function chatBody({ model, messages, toolNames, stream, provider }) {
   if (chance(0.05)) body.seed = int(1, 9999);
   if (chance(0.05)) body.response_format = { type: "text" };
   if (stream !== undefined) body.stream = stream;
-  if (stream && chance(0.7)) body.stream_options = { include_usage: true };
+  if (stream && chance(SMALL ? 0.15 : 0.7)) body.stream_options = { include_usage: true };
   if (toolNames.length) {
     if (chance(0.3)) body.parallel_tool_calls = chance(0.5);
     body.tools = toolNames.map((n) => toolDef(n, provider === "azure" && chance(0.5)));
@@ -687,7 +690,7 @@ function streamChat({ provider, respModel, ids, nTokens, topic, toolCalls, inclu
         const a = tc.arguments;
         let pos = 0;
         while (pos < a.length) {
-          const len = Math.min(a.length - pos, int(1, 6));
+          const len = SMALL ? a.length : Math.min(a.length - pos, int(1, 6));
           chunks.push(mk([choice(provider, delta(provider, { tool_calls: [{ index: i, id: null, function: { arguments: a.slice(pos, pos + len), name: null }, type: null }] }))]));
           pos += len;
           completion++;
@@ -763,7 +766,7 @@ function buildChat(kind, suite, flags) {
   const withTools = kind === "chat_stream_tools" || (kind === "chat" && chance(0.3)) || (kind === "chat_stream" && chance(0.15));
   const answerWithTool = kind === "chat_stream_tools" ? chance(0.75) : kind === "chat" && withTools && chance(0.5);
   const forceToolTurn = withTools && !answerWithTool;
-  const { messages, topic, toolNames } = chatMessages({ provider, withTools, forceToolTurn });
+  const { messages, topic, toolNames, askArgs } = chatMessages({ provider, withTools, forceToolTurn });
   const body = chatBody({ model, messages, toolNames, stream, provider });
   const url = `${P.base}/v1/chat/completions`;
   const testId = makeTestId(suite, txtParam(provider, model), flags);
@@ -772,7 +775,9 @@ function buildChat(kind, suite, flags) {
   let toolCalls = null;
   if (answerWithTool) {
     const n = body.parallel_tool_calls !== false && toolNames.length > 1 && chance(0.5) ? 2 : 1;
-    toolCalls = toolNames.slice(0, n).map((name) => ({ id: provider === "ollama" ? `call_${alnum(8).toLowerCase()}` : callId(), name, arguments: JSON.stringify(TOOLS[name].args()) }));
+    toolCalls = toolNames.slice(0, n).map((name, i) => ({
+      id: provider === "ollama" ? `call_${alnum(8).toLowerCase()}` : callId(), name, arguments: JSON.stringify(i === 0 && askArgs ? askArgs : TOOLS[name].args()),
+    }));
   }
   let responseBody;
   let chunksN = 0;
@@ -947,7 +952,7 @@ function buildModelList(suite, index) {
   const list = [...ids];
   const ownedBy = (id) => (id.startsWith("ft:") ? `org-${alnum(10).toLowerCase()}` : pick(["openai", "system", "openai-internal"]));
   const body = {};
-  const url = pick(["https://api.openai.com/v1/v1/models", "https://api.openai.com/v1/v1/models", "http://localhost:8000/v1/v1/models"]);
+  const url = "https://api.openai.com/v1/v1/models";
   const testId = index % 4 === 3 ? null : makeTestId(suite, txtParam("openai", "gpt-4o"), {}, false);
   const responseBody = list.map((id) => ({ __type__: "openai.types.model.Model", __data__: { id, created: 1677610602 + int(0, 90_000_000), object: "model", owned_by: ownedBy(id) } }));
   const digest = sha256([...new Set(list)].sort().join("|")).slice(0, 8);
@@ -976,16 +981,19 @@ const integ = path.join(outdir, "tests", "integration");
 const manifestPath = path.join(outdir, "corpus-manifest.json");
 const collectedPath = path.join(outdir, "collected.txt");
 if (fs.existsSync(path.join(outdir, "tests")) || fs.existsSync(manifestPath)) {
-  if (!OPTS.force) die(`${outdir} already holds a corpus (tests/ or corpus-manifest.json); pass --force to replace it`);
+  // --force only ever replaces a corpus this script wrote (its manifest is the proof), never a real tests/ tree
+  if (!fs.existsSync(manifestPath)) die(`${outdir}/tests exists and is not a generated corpus (no corpus-manifest.json); choose another <outdir>`, false);
+  if (!OPTS.force) die(`${outdir} already holds a generated corpus; pass --force to replace it`, false);
   fs.rmSync(path.join(outdir, "tests"), { recursive: true, force: true });
   fs.rmSync(manifestPath, { force: true });
   fs.rmSync(collectedPath, { force: true });
 }
 
-const KIND_WEIGHTS = [
-  ["chat_stream", 0.55], ["chat_stream_tools", 0.13], ["chat", 0.12], ["ollama_generate_stream", 0.07],
-  ["ollama_generate", 0.02], ["completion", 0.03], ["embeddings", 0.03], ["tool_invocation", 0.02],
-];
+const KIND_WEIGHTS = SMALL
+  ? [["chat_stream", 0.42], ["chat_stream_tools", 0.1], ["chat", 0.25], ["ollama_generate_stream", 0.07],
+    ["ollama_generate", 0.04], ["completion", 0.05], ["embeddings", 0.03], ["tool_invocation", 0.04]]
+  : [["chat_stream", 0.55], ["chat_stream_tools", 0.13], ["chat", 0.12], ["ollama_generate_stream", 0.07],
+    ["ollama_generate", 0.02], ["completion", 0.03], ["embeddings", 0.03], ["tool_invocation", 0.02]];
 const BUILDERS = {
   chat_stream: buildChat, chat_stream_tools: buildChat, chat: buildChat, long_stream: buildChat,
   ollama_generate_stream: buildOllamaGenerate, ollama_generate: buildOllamaGenerate,
@@ -1024,13 +1032,13 @@ for (let i = 0; i < plan.length; i++) {
     if (!names.has(fname)) { names.add(fname); rec.fname = fname; break; }
     if (attempt > 50) throw new Error("could not make a unique request");
   }
-  if (rec.ids && !rec.ids.fixed) rec.ids.id = `rec-${nameHash.slice(0, 12)}`;
-  // ids were captured by reference in chunk factories as ids.id at build time: patch them now
-  const patchIds = (b) => {
-    const items = Array.isArray(b) ? b : [b];
-    for (const it of items) if (it && it.__data__ && it.__data__.id === "rec-PENDING") it.__data__.id = rec.ids.id;
-  };
-  if (rec.ids && !rec.ids.fixed) patchIds(rec.response.body);
+  // normalized responses carry rec-<first 12 hex of the name>; the hash is only known now
+  if (rec.ids && !rec.ids.fixed) {
+    rec.ids.id = `rec-${nameHash.slice(0, 12)}`;
+    for (const it of Array.isArray(rec.response.body) ? rec.response.body : [rec.response.body]) {
+      if (it?.__data__?.id === "rec-PENDING") it.__data__.id = rec.ids.id;
+    }
+  }
 
   const rel = path.join("tests", "integration", suite.name, "recordings", rec.fname);
   if (kind !== "models" && rec.mutate && chance(OPTS.unreachable)) {
@@ -1041,9 +1049,8 @@ for (let i = 0; i < plan.length; i++) {
   if (rec.flags.notCollected) findings.notCollected.push(rel);
   if (rec.flags.unnormalized) findings.unnormalized.push(rel);
 
-  const doc = { test_id: rec.testId };
-  doc.request = rec.request;
-  doc.response = rec.response;
+  // the recorder's key order: test_id, request, response, id_normalization_mapping
+  const doc = { test_id: rec.testId, request: rec.request, response: rec.response };
   if (!rec.noMapping) doc.id_normalization_mapping = {};
   const text = pyDumpFile(doc);
   const dir = path.join(integ, suite.name, "recordings");

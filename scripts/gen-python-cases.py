@@ -14,7 +14,9 @@ sections, each a list of cases the TypeScript tests replay against src/core:
   round      (x, ndigits) -> repr(round(x, ndigits)) and f"{x:.{ndigits}f}"
   repr       float literal -> repr(float(literal))  (what json.dumps prints for a float)
   normalize  str -> the recorder's string normalization (file-search noise, then decimals)
-  hash       recording JSON text -> the request hash the recorder names the file after
+  hash       recording JSON text -> its request kind, the normalized JSON that is hashed, and the
+             request hash the recorder names the file after
+  urlparse   url -> urllib.parse.urlparse(url).scheme / .netloc / .path
 
 The normalization and hashing below are an independent Python implementation of SPEC.md "The
 request hash", written to follow the recorder's own code (api_recorder.py in llama-stack/OGX:
@@ -114,6 +116,19 @@ def hashed_object(recording):
             normalized["test_id"] = recording["test_id"]
         return normalized
     return None
+
+
+def request_kind(recording):
+    request = recording.get("request")
+    if not isinstance(request, dict):
+        return "unknown"
+    if "tool_name" in request and "provider" in request:
+        return "tool"
+    if "payload" in request and "url" in request:
+        return "raw-http"
+    if "url" in request and "method" in request:
+        return "inference"
+    return "unknown"
 
 
 def request_hash(recording):
@@ -250,7 +265,7 @@ HASH_INPUTS = [
     ),
     (
         "an object inside a list is normalized as a root too (project_id dropped there)",
-        rec(TID, inference(OPENAI, {**CHAT, "messages": [{"role": "user", "content": "x", "extra_body": {"project_id": "dropped", "k": 1}}]})),
+        rec(TID, inference(OPENAI, {**CHAT, "messages": [{"role": "user", "content": [{"type": "text", "text": "x", "extra_body": {"project_id": "dropped too"}}], "extra_body": {"project_id": "dropped", "k": 1}}]})),
     ),
     (
         "floats round to 5 places, 1.0 stays a float, ints stay ints",
@@ -267,6 +282,10 @@ HASH_INPUTS = [
         rec(TID, {"method": "POST", "url": "https://api.anthropic.com/v1/messages", "payload": {"model": "claude-3-5-haiku", "max_tokens": 64, "temperature": 0.123456789, "messages": [{"role": "user", "content": "pi is 3.14159265"}]}, "test_id": TID}),
     ),
     (
+        "a raw HTTP payload is normalized as a root body (project_id dropped from its extra_body)",
+        rec(TID, {"method": "POST", "url": "http://localhost:8000/v1/chat/completions", "payload": {"model": "m", "extra_body": {"project_id": "p-1", "top_k": 5}}, "test_id": TID}),
+    ),
+    (
         "a raw HTTP method is upper-cased",
         rec(TID, {"method": "post", "url": "http://localhost:8000/v1/rerank", "payload": {"query": "q", "documents": ["a", "b"], "top_n": 2}, "test_id": TID}),
     ),
@@ -278,6 +297,35 @@ HASH_INPUTS = [
     ("the method is upper-cased", rec(TID, inference(OPENAI, CHAT, method="post"))),
     ("a url without // has no host and keeps the port in the path", rec(TID, inference("localhost:8080/v1/chat/completions", CHAT))),
     ("a semicolon in an earlier path segment is kept", rec(TID, inference("http://h/a;b/v1/completions;x", CHAT))),
+    (
+        "the top-level test_id is found wherever it sits in the file, not a nested one",
+        {
+            "response": {"body": {"test_id": "not this one", "text": "}{\\\"]["}, "is_streaming": False},
+            "request": inference(OPENAI, {**CHAT, "metadata": {"test_id": "nor this one", "note": "\"test_id\": \"x\""}}),
+            "test_id": TID,
+        },
+    ),
+]
+
+URL_INPUTS = [
+    "https://api.openai.com/v1/chat/completions",
+    "http://0.0.0.0:11434/v1/v1/chat/completions",
+    "http://localhost:11434/v1/chat/completions;v=2?api-version=2024-01-01#frag",
+    "http://h/a;b/c;d",
+    "http://h:1/v1/x?a=/b;c",
+    "HTTP://Bedrock.example.com/v1",
+    "https://bedrock-runtime.us-east-1.amazonaws.com/openai/v1/chat/completions",
+    "localhost:8080/v1/models",
+    "//h/p;q",
+    "/v1/models",
+    "file:///a;b",
+    "mailto:x;y",
+    "  http://h/leading-space",
+    "http://h/tab\tin\npath",
+    "http://user:pw@h:8/p?q#f",
+    "http://h?q=1",
+    "http://h#f/x",
+    "",
 ]
 
 def build():
@@ -303,7 +351,11 @@ def build():
     for name, recording in HASH_INPUTS:
         text = json.dumps(recording, indent=2) + "\n"
         h, normalized = request_hash(json.loads(text))
-        hashes.append({"name": name, "recording": text, "hash": h, "normalized": normalized})
+        hashes.append({"name": name, "recording": text, "kind": request_kind(json.loads(text)), "hash": h, "normalized": normalized})
+    urls = []
+    for url in URL_INPUTS:
+        parsed = urlparse(url)
+        urls.append({"input": url, "scheme": parsed.scheme, "netloc": parsed.netloc, "path": parsed.path})
     return {
         "python": sys.version.split()[0],
         "dumps": dumps,
@@ -311,6 +363,7 @@ def build():
         "round": rounds,
         "normalize": normalize,
         "hash": hashes,
+        "urlparse": urls,
     }
 
 

@@ -22,6 +22,10 @@ export interface CommonOptions {
   output: Output;
 }
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 function common(cmd: Command, makeOutput: (color: boolean) => Output): CommonOptions {
   const g = cmd.optsWithGlobals<GlobalOptions>();
   return { root: resolve(process.cwd(), g.root), json: g.json, output: makeOutput(g.color && !g.json) };
@@ -50,6 +54,26 @@ Examples:
   $ recctl show 5cc7605f                             after "Recording not found for request hash: 5cc7605f…"
   $ recctl show path/to/recording.json --json
   $ recctl show 5cc7 --raw                           the file as stored`,
+  reassemble: `
+Examples:
+  $ recctl reassemble 03afc274                       the final answer of one streamed recording
+  $ recctl text tests/integration/responses/recordings --json
+  $ recctl reassemble a.json b.json | less -R`,
+  diff: `
+Examples:
+  $ recctl diff old.json new.json                    re-recorded? only real changes are shown
+  $ recctl diff 5cc7 8fe0 --ignore /request/body/temperature
+  $ recctl diff a.json b.json --raw                  everything, chunk by chunk`,
+  prune: `
+Examples:
+  $ recctl prune                                     dry run: list orphans and why
+  $ pytest --collect-only -q | recctl prune --collected - --check
+  $ recctl prune --reason unreachable --delete       remove exactly the listed files`,
+  normalize: `
+Examples:
+  $ recctl normalize                                 dry run: which files would change, and how
+  $ recctl normalize --check                         CI: exit 1 when any file would change
+  $ recctl normalize --write tests/integration/inference/recordings`,
 };
 
 /** Where actions report their exit code (commander discards action return values). */
@@ -126,6 +150,75 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .action(async (ref: string, opts: { raw: boolean }, cmd: Command) => {
       const { showCommand } = await import("./commands/show.js");
       sink.code = await showCommand({ ...common(cmd, makeOutput), ref, raw: opts.raw });
+    });
+
+  program
+    .command("reassemble")
+    .alias("text")
+    .description("join a streamed answer's deltas into the final text; tool calls and reasoning after it")
+    .argument("<refs...>", "files, directories, globs or hash prefixes")
+    .addHelpText("after", EXAMPLES["reassemble"] ?? "")
+    .action(async (refs: string[], _opts: unknown, cmd: Command) => {
+      const { reassembleCommand } = await import("./commands/reassemble.js");
+      sink.code = await reassembleCommand({ ...common(cmd, makeOutput), refs });
+    });
+
+  program
+    .command("diff")
+    .description("what changed between two recordings: request by JSON pointer, then the answer")
+    .argument("<a>", "a file or a hash prefix")
+    .argument("<b>", "a file or a hash prefix")
+    .option("--raw", "compare everything, chunk by chunk (no noise filtering)", false)
+    .option("--ignore <pointer>", "also ignore this JSON pointer (repeatable)", collect, [])
+    .addHelpText("after", EXAMPLES["diff"] ?? "")
+    .action(async (a: string, b: string, opts: { raw: boolean; ignore: string[] }, cmd: Command) => {
+      const { diffCommand } = await import("./commands/diff.js");
+      sink.code = await diffCommand({ ...common(cmd, makeOutput), a, b, raw: opts.raw, ignore: opts.ignore });
+    });
+
+  program
+    .command("prune")
+    .description("find orphaned recordings (dry run); --delete removes exactly those listed")
+    .argument("[paths...]", "files, directories or globs (default: **/recordings/**/*.json under --root)")
+    .option("--collected <file>", "pytest --collect-only -q output or pytest-json-report JSON ('-' for stdin); repeatable", collect, [])
+    .option("--check", "exit 1 when any orphan is found (CI)", false)
+    .option("--delete", "remove the orphans listed", false)
+    .option("--allow-partial", "let --delete proceed although the collection had errors", false)
+    .addOption(
+      new Option("--reason <reason>", "only orphans with this reason (repeatable)")
+        .choices(["unreachable", "test-file-missing", "not-collected", "index-orphan", "unindexed"])
+        .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+    )
+    .addHelpText("after", EXAMPLES["prune"] ?? "")
+    .action(
+      async (
+        paths: string[],
+        opts: { collected: string[]; check: boolean; delete: boolean; allowPartial: boolean; reason?: string[] },
+        cmd: Command,
+      ) => {
+        const { pruneCommand } = await import("./commands/prune.js");
+        sink.code = await pruneCommand({
+          ...common(cmd, makeOutput),
+          paths,
+          collected: opts.collected,
+          check: opts.check,
+          delete: opts.delete,
+          allowPartial: opts.allowPartial,
+          reasons: opts.reason ?? [],
+        });
+      },
+    );
+
+  program
+    .command("normalize")
+    .description("apply the recorder's response normalization (ids, timestamps, durations) to stored files")
+    .argument("[paths...]", "files, directories or globs (default: **/recordings/**/*.json under --root)")
+    .option("--write", "rewrite changed files atomically, in the recorder's formatting", false)
+    .option("--check", "exit 1 when any file would change (CI)", false)
+    .addHelpText("after", EXAMPLES["normalize"] ?? "")
+    .action(async (paths: string[], opts: { write: boolean; check: boolean }, cmd: Command) => {
+      const { normalizeCommand } = await import("./commands/normalize.js");
+      sink.code = await normalizeCommand({ ...common(cmd, makeOutput), paths, write: opts.write, check: opts.check });
     });
 
   return program;

@@ -1,10 +1,10 @@
 /**
  * Which files a command works on (SPEC, "Paths"): files as given, directories searched
- * recursively, globs expanded; no paths means every `**\/recordings/**\/*.json` under the root.
+ * recursively for `*.json`, globs expanded; no paths means every `**\/recordings/**\/*.json`
+ * under the root. `node_modules` and `.git` are always skipped.
  */
 import { stat } from "node:fs/promises";
-import { isAbsolute, resolve, sep } from "node:path";
-import fg from "fast-glob";
+import { isAbsolute, resolve } from "node:path";
 
 export const DEFAULT_PATTERN = "**/recordings/**/*.json";
 const IGNORE = ["**/node_modules/**", "**/.git/**"];
@@ -15,13 +15,14 @@ export interface Discovery {
   missing: string[];
 }
 
-/** A directory inside a `recordings` folder holds recordings; elsewhere, look for such folders. */
-function patternFor(dir: string): string {
-  return dir.split(sep).includes("recordings") ? "**/*.json" : DEFAULT_PATTERN;
+/** fast-glob is loaded on first use: validating a few named files (pre-commit) never needs it. */
+async function glob(pattern: string, cwd: string): Promise<string[]> {
+  const { default: fg } = await import("fast-glob");
+  return fg(pattern, { cwd, absolute: true, onlyFiles: true, ignore: IGNORE, dot: false, suppressErrors: true });
 }
 
-async function glob(pattern: string, cwd: string): Promise<string[]> {
-  return fg(pattern, { cwd, absolute: true, onlyFiles: true, ignore: IGNORE, dot: false, suppressErrors: true });
+export function isGlob(p: string): boolean {
+  return /[*?[\]{}!]/.test(p);
 }
 
 export async function discover(paths: readonly string[], root: string): Promise<Discovery> {
@@ -32,10 +33,10 @@ export async function discover(paths: readonly string[], root: string): Promise<
     const abs = isAbsolute(p) ? p : resolve(process.cwd(), p);
     const info = await stat(abs).catch(() => undefined);
     if (info?.isDirectory()) {
-      for (const f of await glob(patternFor(abs), abs)) files.add(f);
+      for (const f of await glob("**/*.json", abs)) files.add(f);
     } else if (info !== undefined) {
       files.add(abs);
-    } else if (fg.isDynamicPattern(p)) {
+    } else if (isGlob(p)) {
       const matched = await glob(p, process.cwd());
       if (matched.length === 0) missing.push(p);
       for (const f of matched) files.add(f);

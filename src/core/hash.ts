@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { dumps, formatFixed, pyRound, type PyDict, type PyValue } from "./pyjson.js";
 import { pyUrlParse } from "./pyurl.js";
+import { requestKindFromKeys } from "./request-kind.js";
 import type { RequestKind } from "./types.js";
 
 /** Paths whose hash leaves out `test_id`: model lists are shared across tests. */
@@ -57,28 +58,33 @@ export function normalizeString(s: string): string {
   return out.replace(LONG_DECIMAL, (m) => formatFixed(Number(asciiDigits(m)), 5));
 }
 
-/** `_normalize_body_for_hash`: floats rounded to 5 places, strings de-noised, recursively. */
-export function normalizeValue(value: PyValue): PyValue {
+/**
+ * `_normalize_body_for_hash`: floats rounded to 5 places, strings de-noised, recursively. Like
+ * the recorder, a dict at the root *or directly inside a list* counts as a root: its
+ * extra_body/extra_query lose `project_id` (list items are normalized with `_is_root=True`).
+ */
+export function normalizeValue(value: PyValue, isRoot = true): PyValue {
   if (typeof value === "number") return pyRound(value, 5);
   if (typeof value === "string") return normalizeString(value);
-  if (Array.isArray(value)) return value.map(normalizeValue);
+  if (Array.isArray(value)) return value.map((item) => normalizeValue(item, true));
   if (value instanceof Map) {
     const out: PyDict = new Map();
-    for (const [k, v] of value) out.set(k, normalizeValue(v));
+    for (const [k, v] of value) out.set(k, normalizeValue(v, false));
+    if (isRoot) {
+      for (const key of ["extra_body", "extra_query"]) {
+        const extra = out.get(key);
+        if (extra instanceof Map) extra.delete("project_id");
+      }
+    }
     return out;
   }
   return value;
 }
 
-/** The body as hashed: normalized, `project_id` dropped from top-level extra_body/extra_query. */
+/** The body as hashed; Bedrock's varying `stream_options` is dropped from its top level. */
 export function normalizeBody(body: PyValue, dropStreamOptions: boolean): PyValue {
   const normalized = normalizeValue(body);
-  if (!(normalized instanceof Map)) return normalized;
-  if (dropStreamOptions) normalized.delete("stream_options");
-  for (const key of ["extra_body", "extra_query"]) {
-    const extra = normalized.get(key);
-    if (extra instanceof Map) extra.delete("project_id");
-  }
+  if (dropStreamOptions && normalized instanceof Map) normalized.delete("stream_options");
   return normalized;
 }
 
@@ -103,12 +109,7 @@ function str(dict: PyDict, key: string): string {
 }
 
 export function classifyRequest(request: PyValue): RequestKind {
-  if (!(request instanceof Map)) return "unknown";
-  if (request.has("tool_name") && request.has("provider")) return "tool";
-  if (request.has("payload") && request.has("url")) return "raw-http";
-  if (request.has("url") && request.has("method")) return "inference";
-  if (request.has("file_id") && request.has("api")) return "file-processor";
-  return "unknown";
+  return request instanceof Map ? requestKindFromKeys((key) => request.has(key)) : "unknown";
 }
 
 function inferenceObject(request: PyDict, testId: PyValue | undefined): PyDict {

@@ -164,6 +164,10 @@ export function pyFloatRepr(x: number): string {
   if (Number.isNaN(x)) return "NaN";
   if (!Number.isFinite(x)) return x > 0 ? "Infinity" : "-Infinity";
   if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  // Between 1e-4 and 1e16 both languages print the shortest round-trip digits without an
+  // exponent; only integral values differ ("1" vs "1.0"), and those take the long way.
+  const abs = Math.abs(x);
+  if (abs >= 1e-4 && abs < 1e16 && !Number.isInteger(x)) return String(x);
   // toExponential() without an argument gives the shortest round-trip digits, like repr.
   const [mant = "", expPart = "0"] = x.toExponential().split("e");
   const negative = mant.startsWith("-");
@@ -205,22 +209,20 @@ export function pyStringLiteral(s: string): string {
   return `"${s.replace(NEEDS_ESCAPE, (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}"`;
 }
 
+const SURROGATE = /[\ud800-\udfff]/;
+
 /** Python orders str by code point; JS `<` compares UTF-16 units, which differ above U+FFFF. */
 export function comparePyStr(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  // Iterating a string yields code points (a lone surrogate is its own code point, as in Python).
+  const pa = Array.from(a, (c) => c.codePointAt(0) ?? 0);
+  const pb = Array.from(b, (c) => c.codePointAt(0) ?? 0);
+  const n = Math.min(pa.length, pb.length);
   for (let i = 0; i < n; i++) {
-    const ca = a.charCodeAt(i);
-    const cb = b.charCodeAt(i);
-    if (ca === cb) continue;
-    if ((ca >= 0xd800 && ca < 0xe000) || (cb >= 0xd800 && cb < 0xe000)) {
-      const pa = a.codePointAt(i) ?? ca;
-      const pb = b.codePointAt(i) ?? cb;
-      if (pa !== pb) return pa - pb;
-      continue;
-    }
-    return ca - cb;
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
   }
-  return a.length - b.length;
+  return pa.length - pb.length;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -292,50 +294,69 @@ export function recorderFormat(value: PyValue): string {
 // Native values (from JSON.parse) — the fast path
 
 /**
- * Serializes a `JSON.parse` result as the recorder would have written it, assuming integral
- * numbers were ints. Lossy by nature; used only to prove a file *is* in recorder format: when
- * this equals the file's text, the exact parse would print the same text too (any `1.0`,
- * reordered key or duplicate key makes the strings differ and sends the caller to the exact path).
+ * JSON.stringify(v, null, 2) is json.dumps(v, indent=2) but for three things: JS writes
+ * non-ASCII raw (Python escapes it), JS cannot know a float was written `1.0`, and the two
+ * print some floats differently (1e-05 vs 0.00001). The first is fixed by escaping; the others
+ * are reconciled literal by literal where the two texts differ.
  */
-export function recorderFormatNative(value: unknown): string {
-  const out: string[] = [];
-  writeNative(value, out, "");
-  out.push("\n");
-  return out.join("");
+const NON_ASCII = /[\u007f-\uffff]/g;
+const NUMBER_AT = /-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/y;
+
+function escapeNonAscii(s: string): string {
+  NON_ASCII.lastIndex = 0;
+  if (!NON_ASCII.test(s)) return s;
+  return s.replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
-function writeNative(value: unknown, out: string[], pad: string): void {
-  if (value === null) out.push("null");
-  else if (typeof value === "boolean") out.push(value ? "true" : "false");
-  else if (typeof value === "string") out.push(pyStringLiteral(value));
-  else if (typeof value === "number") {
-    out.push(Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : pyFloatRepr(value));
-  } else if (Array.isArray(value)) {
-    if (value.length === 0) {
-      out.push("[]");
-      return;
-    }
-    const inner = `${pad}  `;
-    out.push(`[\n${inner}`);
-    value.forEach((item, i) => {
-      if (i > 0) out.push(`,\n${inner}`);
-      writeNative(item, out, inner);
-    });
-    out.push(`\n${pad}]`);
-  } else if (typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 0) {
-      out.push("{}");
-      return;
-    }
-    const inner = `${pad}  `;
-    out.push(`{\n${inner}`);
-    entries.forEach(([key, item], i) => {
-      if (i > 0) out.push(`,\n${inner}`);
-      out.push(pyStringLiteral(key), ": ");
-      writeNative(item, out, inner);
-    });
-    out.push(`\n${pad}}`);
+function isNumberChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || code === 46 || code === 101 || code === 69 || code === 43 || code === 45;
+}
+
+function numberAt(s: string, pos: number): string | null {
+  NUMBER_AT.lastIndex = pos;
+  return NUMBER_AT.exec(s)?.[0] ?? null;
+}
+
+/** A literal exactly as Python prints the value it denotes (an int as an int, a float by repr). */
+function isPythonLiteral(literal: string): boolean {
+  if (/[.eE]/.test(literal)) return pyFloatRepr(Number(literal)) === literal;
+  return BigInt(literal).toString() === literal;
+}
+
+/** Index of the first difference at or after (i, j), comparing in blocks, or -1 when none. */
+function firstDifference(a: string, i: number, b: string, j: number): number {
+  const BLOCK = 4096;
+  let k = 0;
+  while (i + k + BLOCK <= a.length && j + k + BLOCK <= b.length && a.slice(i + k, i + k + BLOCK) === b.slice(j + k, j + k + BLOCK)) k += BLOCK;
+  for (; i + k < a.length && j + k < b.length; k++) if (a.charCodeAt(i + k) !== b.charCodeAt(j + k)) return k;
+  return a.length - i === b.length - j ? -1 : k;
+}
+
+/**
+ * Whether `text` is exactly what the recorder would write for this JSON.parse value —
+ * `json.dump(value, indent=2)` plus a newline. `true` and `false` are certain; `null` means
+ * "cannot tell from the lossy value" (an integer-like key JS reordered, a duplicate key, a big
+ * integer): the caller then asks the exact parse.
+ */
+export function matchesRecorderFormatNative(text: string, value: unknown): boolean | null {
+  if (!text.endsWith("\n")) return false;
+  const printed = `${escapeNonAscii(JSON.stringify(value, null, 2))}\n`;
+  let i = 0; // in printed
+  let j = 0; // in text
+  for (;;) {
+    const k = firstDifference(printed, i, text, j);
+    if (k < 0) return true;
+    i += k;
+    j += k;
+    // Back up to the start of the literal the difference is in (both sides agree before it).
+    let back = 0;
+    while (i - back > 0 && isNumberChar(printed.charCodeAt(i - back - 1))) back++;
+    const ours = numberAt(printed, i - back);
+    const theirs = numberAt(text, j - back);
+    if (ours === null || theirs === null) return null;
+    if (Number(ours) !== Number(theirs) || !isPythonLiteral(theirs)) return false;
+    i += ours.length - back;
+    j += theirs.length - back;
   }
 }
 

@@ -4,8 +4,8 @@
  */
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import fg from "fast-glob";
-import { discover } from "./discover.js";
+
+import { discover, isGlob } from "./discover.js";
 import { nameHash } from "./recording.js";
 
 export class RefError extends Error {
@@ -32,6 +32,7 @@ export async function findByPrefix(prefix: string, root: string): Promise<string
   // Only names are listed; fast-glob filters them before any file is opened.
   const head = prefix.slice(0, Math.min(prefix.length, 12));
   const patterns = [`**/recordings/**/${head}*.json`, `**/recordings/**/models-${head}*.json`];
+  const { default: fg } = await import("fast-glob");
   const files = await fg(patterns, { cwd: root, absolute: true, onlyFiles: true, ignore: ["**/node_modules/**", "**/.git/**"], suppressErrors: true });
   return files.filter((f) => matchesPrefix(f, prefix)).sort();
 }
@@ -57,7 +58,7 @@ export async function resolveMany(refs: readonly string[], root: string): Promis
   const errors: RefError[] = [];
   for (const ref of refs) {
     const info = await stat(resolve(process.cwd(), ref)).catch(() => undefined);
-    if (info?.isDirectory() || (info === undefined && fg.isDynamicPattern(ref))) {
+    if (info?.isDirectory() || (info === undefined && isGlob(ref))) {
       const found = await discover([ref], root);
       if (found.files.length === 0) errors.push(new RefError(ref, `no recordings in ${ref}`));
       files.push(...found.files);

@@ -5,7 +5,7 @@ export type RequestKind = "inference" | "raw-http" | "tool" | "file-processor" |
 
 /**
  * What a recording's response body is. One entry per family of response formats that real
- * recordings carry; `src/core/families.ts` owns the detection.
+ * recordings carry; `src/core/reassemble/index.ts` owns the detection.
  */
 export type ResponseFamily =
   | "openai-chat"

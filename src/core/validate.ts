@@ -3,8 +3,8 @@
  * (stream flag vs body shape, chunk types, name hash vs request hash, `rec-` ids, test_id shape,
  * recorder formatting). Findings are data; nothing here prints or exits.
  */
-import { readFileSync } from "node:fs";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { readFile } from "node:fs/promises";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { requestHash } from "./hash.js";
 import { runParallel } from "./parallel.js";
 import { isRecorderFormatted } from "./format.js";
@@ -36,11 +36,37 @@ export interface FileReport {
 }
 
 export const BUNDLED_SCHEMA = new URL("../../schemas/recording.schema.json", import.meta.url);
+/** The bundled schema, compiled at build time (scripts/build-schema.mjs): no ajv at start-up. */
+const PRECOMPILED = new URL("../schema-validator.js", import.meta.url);
 
-export function compileSchema(schemaFile: URL | string = BUNDLED_SCHEMA): ValidateFunction {
-  const schema: unknown = JSON.parse(readFileSync(schemaFile, "utf8"));
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  return ajv.compile(schema as object);
+export class SchemaError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "SchemaError";
+  }
+}
+
+/** The bundled schema's validator, or one compiled with ajv from `--schema F`. */
+export async function loadValidator(schemaFile: string | null): Promise<ValidateFunction> {
+  if (schemaFile === null) {
+    const mod = (await import(PRECOMPILED.href)) as { validate: ValidateFunction };
+    return mod.validate;
+  }
+  let schema: unknown;
+  try {
+    schema = JSON.parse(await readFile(schemaFile, "utf8"));
+  } catch (err) {
+    throw new SchemaError(schemaFile, `cannot read schema ${schemaFile}: ${(err as Error).message}`);
+  }
+  const { Ajv } = await import("ajv");
+  try {
+    return new Ajv({ allErrors: true, strict: false }).compile(schema as object);
+  } catch (err) {
+    throw new SchemaError(schemaFile, `invalid schema ${schemaFile}: ${(err as Error).message}`);
+  }
 }
 
 /** Keeps the errors a person can act on: the specific ones, not their anyOf/if wrappers. */
@@ -224,7 +250,7 @@ export interface ValidateTaskOptions {
 
 /** Runs in each thread: compiles the schema once, validates its share of files. */
 export async function runTask(files: string[], options: ValidateTaskOptions): Promise<FileReport[]> {
-  const validateSchema = compileSchema(options.schemaFile ?? BUNDLED_SCHEMA);
+  const validateSchema = await loadValidator(options.schemaFile);
   const out: FileReport[] = [];
   for (const f of files) out.push(await validateFile(f, { validateSchema }));
   return out;

@@ -55,13 +55,14 @@ export class ToolCallDrafts {
     this.drafts.push({ index, id: call.id, type: call.type, name: call.name, arguments: call.arguments ?? "" });
   }
 
-  get size(): number {
-    return this.drafts.length;
+  /** Replaces the arguments of the call at a streamed index (APIs that resend them whole). */
+  setArguments(key: number, text: string): void {
+    const draft = this.byKey.get(key);
+    if (draft !== undefined) draft.arguments = text;
   }
 
-  /** The draft a later piece (e.g. an `arguments` delta) should extend, by its streamed key. */
-  get(key: number): ToolCallDraft | undefined {
-    return this.byKey.get(key);
+  get size(): number {
+    return this.drafts.length;
   }
 
   toToolCalls(defaultType: string): ToolCall[] {

@@ -1,0 +1,30 @@
+/**
+ * `recctl normalize [paths…]`: the recorder's response normalization applied to stored files.
+ * Dry run by default; `--write` rewrites atomically; `--check` exits 1 when anything would
+ * change (with `--write` too: fixed, and still reported as a finding, for CI that fixes and fails).
+ */
+import type { CommonOptions } from "../cli.js";
+import { discover } from "../core/discover.js";
+import { isNormalizeFailure, normalizeMany, wouldChange } from "../core/normalize.js";
+import { normalizeReporters, type NormalizeMode } from "../report/normalize.js";
+
+export interface NormalizeCommandOptions extends CommonOptions {
+  paths: string[];
+  write: boolean;
+  check: boolean;
+}
+
+export async function normalizeCommand(opts: NormalizeCommandOptions): Promise<number> {
+  const { output } = opts;
+  const found = await discover(opts.paths, opts.root);
+  for (const m of found.missing) output.err(`recctl: ${m}: no such file or directory`);
+  if (found.files.length === 0 && found.missing.length === 0) {
+    output.err(`recctl: no recordings found under ${output.path(opts.root)} (looked for **/recordings/**/*.json)`);
+  }
+  const results = await normalizeMany(found.files, { write: opts.write });
+  const mode: NormalizeMode = opts.write ? "write" : opts.check ? "check" : "dry-run";
+  normalizeReporters[opts.json ? "json" : "text"](output, results, mode);
+  if (found.missing.length > 0 || results.some(isNormalizeFailure)) return 2;
+  const changed = results.some((r) => !isNormalizeFailure(r) && wouldChange(r));
+  return opts.check && changed ? 1 : 0;
+}

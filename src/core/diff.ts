@@ -1,0 +1,550 @@
+/**
+ * `diff` (SPEC): what differs between two recordings. The request is compared by JSON pointer;
+ * the response on what matters — the reassembled answer — with the recorder's volatile noise set
+ * aside, so two recordings of the same answer are the same. `raw` compares every field of every
+ * chunk. Pure: no I/O, no printing.
+ */
+import { isObject } from "./recording.js";
+import { detectFamily, NoAnswerError, reassemble } from "./reassemble/index.js";
+import type { Reassembled, ResponseFamily } from "./types.js";
+
+type JsonObject = Record<string, unknown>;
+
+// ---------------------------------------------------------------------------------------------
+// Pointers (RFC 6901) and --ignore patterns
+
+export function toPointer(path: readonly string[]): string {
+  let out = "";
+  for (const segment of path) out += `/${segment.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+  return out;
+}
+
+/** A bad `--ignore` value: the CLI reports it as a usage error. */
+export class IgnoreError extends Error {
+  constructor(readonly pointer: string, message: string) {
+    super(message);
+    this.name = "IgnoreError";
+  }
+}
+
+/** Pointer segments; `*` stands for any one segment. Matches the pointer and everything below it. */
+export type IgnorePattern = readonly string[];
+
+export function parseIgnore(pointers: readonly string[]): IgnorePattern[] {
+  return pointers.map((pointer) => {
+    if (!pointer.startsWith("/")) {
+      throw new IgnoreError(pointer, `--ignore ${JSON.stringify(pointer)}: expected a JSON pointer starting with "/", e.g. /request/body/temperature`);
+    }
+    return pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  });
+}
+
+function matches(pattern: IgnorePattern, path: readonly string[]): boolean {
+  if (pattern.length > path.length) return false;
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i] !== "*" && pattern[i] !== path[i]) return false;
+  }
+  return true;
+}
+
+function isIgnored(patterns: readonly IgnorePattern[], path: readonly string[]): boolean {
+  for (const p of patterns) if (matches(p, path)) return true;
+  return false;
+}
+
+/** The value with every part an ignore pattern names removed (arrays lose the elements named). */
+export function withoutIgnored(value: unknown, patterns: readonly IgnorePattern[], depth = 0): unknown {
+  if (patterns.length === 0) return value;
+  const keep = (key: string, child: unknown): { drop: boolean; next: unknown } => {
+    const here = patterns.filter((p) => p[depth] === "*" || p[depth] === key);
+    if (here.some((p) => p.length === depth + 1)) return { drop: true, next: child };
+    return { drop: false, next: withoutIgnored(child, here, depth + 1) };
+  };
+  if (Array.isArray(value)) {
+    let changed = false;
+    const out: unknown[] = [];
+    value.forEach((item: unknown, i) => {
+      const { drop, next } = keep(String(i), item);
+      if (drop || next !== item) changed = true;
+      if (!drop) out.push(next);
+    });
+    return changed ? out : value;
+  }
+  if (isObject(value)) {
+    let changed = false;
+    const out: JsonObject = {};
+    for (const [key, item] of Object.entries(value)) {
+      const { drop, next } = keep(key, item);
+      if (drop || next !== item) changed = true;
+      if (!drop) out[key] = next;
+    }
+    return changed ? out : value;
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Noise: the one list of what a re-recording changes although the answer is the same
+
+export interface NoiseField {
+  /** A field name, anywhere in a response's data (chunks, nested objects, tool calls). */
+  key: string;
+  /** How the verdict names it. */
+  label: string;
+  /** Objects in which the field is data, not noise. */
+  except?: (parent: JsonObject) => boolean;
+}
+
+/** In model lists a model's `id` is its name (and the recorder keeps `id`/`created` there). */
+const isModel = (parent: JsonObject): boolean => parent["object"] === "model";
+
+/**
+ * SPEC `diff`: ids, `created`, `obfuscation`, `system_fingerprint`, tool-call ids (an `id` in a
+ * tool call), and the fields the recorder's response normalization rewrites (`created_at`, the
+ * Ollama durations). The Responses API names the same ids `item_id`, `response_id`, `call_id`.
+ */
+export const NOISE_FIELDS: readonly NoiseField[] = [
+  { key: "id", label: "ids", except: isModel },
+  { key: "item_id", label: "ids" },
+  { key: "response_id", label: "ids" },
+  { key: "call_id", label: "ids" },
+  { key: "created", label: "created", except: isModel },
+  { key: "created_at", label: "created_at" },
+  { key: "obfuscation", label: "obfuscation" },
+  { key: "system_fingerprint", label: "system_fingerprint" },
+  { key: "total_duration", label: "durations" },
+  { key: "load_duration", label: "durations" },
+  { key: "prompt_eval_duration", label: "durations" },
+  { key: "eval_duration", label: "durations" },
+];
+
+/** Noise that is not a field: how an answer is cut into chunks, and `{}` versus no mapping. */
+export const CHUNK_BOUNDARIES = "chunk boundaries";
+export const EMPTY_MAPPING = "empty id_normalization_mapping";
+
+const NOISE_BY_KEY = new Map(NOISE_FIELDS.map((f) => [f.key, f]));
+const LABEL_ORDER = [...new Set([...NOISE_FIELDS.map((f) => f.label), CHUNK_BOUNDARIES, EMPTY_MAPPING])];
+
+/** Fields of a stream's chunks that carry pieces of the answer: they differ when only the cut does. */
+const CHUNK_TEXT_KEYS = new Set(["content", "text", "reasoning", "reasoning_content", "thinking", "arguments", "partial_json", "response", "delta", "refusal"]);
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+export type Op = "+" | "-" | "~";
+
+/** One difference at a JSON pointer; `a` is absent for "+", `b` for "-". */
+export interface Change {
+  op: Op;
+  pointer: string;
+  a?: unknown;
+  b?: unknown;
+}
+
+export type ResponseAspect =
+  | "text"
+  | "reasoning"
+  | "refusal"
+  | "tool_calls"
+  | "finish_reason"
+  | "role"
+  | "choices"
+  | "usage"
+  | "error"
+  | "model"
+  | "family"
+  | "body"
+  | "mapping"
+  | "chunks"
+  | "raw";
+
+export interface ResponseChange extends Change {
+  aspect: ResponseAspect;
+  /** The choice's `index`, for changes inside one choice. */
+  choice?: number;
+  /** The tool call (its position in the choice, and its name) for `tool_calls` changes. */
+  tool_call?: { index: number; name: string };
+}
+
+/**
+ * How the responses were compared: their reassembled answers, their bodies field by field (families
+ * without an answer), not at all (one has an answer and the other none, or two answerless families
+ * differ), or everything as stored (`raw`).
+ */
+export type Comparison = "answers" | "bodies" | "families" | "raw";
+
+export interface RecordingDiff {
+  same: boolean;
+  families: { a: ResponseFamily; b: ResponseFamily };
+  compared: Comparison;
+  request: Change[];
+  response: ResponseChange[];
+  /** Kinds of noise that differ and were ignored (never with `raw`). */
+  noise: string[];
+  /** Response fields outside the answer that differ, ignored when the answers are compared. */
+  outside: string[];
+  /** The `--ignore` pointers as given. */
+  ignored: string[];
+}
+
+/** One side of a diff: the parsed document, its response family and its answer (null if none). */
+export interface DiffSide {
+  data: unknown;
+  family: ResponseFamily;
+  answer: Reassembled | null;
+}
+
+export interface DiffOptions {
+  raw: boolean;
+  ignore: readonly string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The structural walk
+
+interface Walker {
+  /** Whether the member `path` (its last segment) of parents `pa`/`pb` is left out. */
+  skip(path: readonly string[], pa: unknown, pb: unknown): boolean;
+  emit(op: Op, path: readonly string[], a: unknown, b: unknown): void;
+}
+
+function hasOwn(o: JsonObject, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, key);
+}
+
+/** Compares arrays element by element (by index) and objects key by key. */
+function walk(a: unknown, b: unknown, path: string[], w: Walker): void {
+  if (a === b) return;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const n = Math.max(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      path.push(String(i));
+      if (!w.skip(path, a, b)) {
+        if (i >= a.length) w.emit("+", path, undefined, b[i]);
+        else if (i >= b.length) w.emit("-", path, a[i], undefined);
+        else walk(a[i], b[i], path, w);
+      }
+      path.pop();
+    }
+    return;
+  }
+  if (isObject(a) && isObject(b)) {
+    for (const key of Object.keys(a)) {
+      path.push(key);
+      if (!w.skip(path, a, b)) {
+        if (hasOwn(b, key)) walk(a[key], b[key], path, w);
+        else w.emit("-", path, a[key], undefined);
+      }
+      path.pop();
+    }
+    for (const key of Object.keys(b)) {
+      if (hasOwn(a, key)) continue;
+      path.push(key);
+      if (!w.skip(path, a, b)) w.emit("+", path, undefined, b[key]);
+      path.pop();
+    }
+    return;
+  }
+  w.emit("~", path, a, b);
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  let equal = true;
+  walk(a, b, [], {
+    skip: () => !equal,
+    emit: () => {
+      equal = false;
+    },
+  });
+  return equal;
+}
+
+function change(op: Op, path: readonly string[], a: unknown, b: unknown): Change {
+  const c: Change = { op, pointer: toPointer(path) };
+  if (op !== "+") c.a = a;
+  if (op !== "-") c.b = b;
+  return c;
+}
+
+/** Every difference between two values, pointers starting at `prefix`. */
+function structural(a: unknown, b: unknown, prefix: readonly string[], skip: Walker["skip"]): Change[] {
+  const out: Change[] = [];
+  walk(a, b, [...prefix], { skip, emit: (op, path, x, y) => out.push(change(op, path, x, y)) });
+  return out;
+}
+
+function userSkip(patterns: readonly IgnorePattern[]): Walker["skip"] {
+  return patterns.length === 0 ? () => false : (path) => isIgnored(patterns, path);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The request
+
+/** Everything but the response: `test_id`, `request`, and whatever else a file carries. */
+function requestView(data: unknown): JsonObject {
+  const view: JsonObject = {};
+  if (!isObject(data)) return view;
+  for (const [key, value] of Object.entries(data)) {
+    if (key !== "response" && key !== "id_normalization_mapping") view[key] = value;
+  }
+  return view;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The response, on what matters
+
+/** The noise field a member is, unless either parent object makes it data. */
+function noiseField(path: readonly string[], pa: unknown, pb: unknown): NoiseField | null {
+  const key = path[path.length - 1];
+  const field = key === undefined ? undefined : NOISE_BY_KEY.get(key);
+  if (field === undefined || !isObject(pa) || !isObject(pb)) return null;
+  if (field.except !== undefined && (field.except(pa) || field.except(pb))) return null;
+  return field;
+}
+
+/** A skip rule that leaves noise out, noting the label of each noise field whose values differ. */
+function noiseSkip(patterns: readonly IgnorePattern[], labels: Set<string>): Walker["skip"] {
+  return (path, pa, pb) => {
+    if (patterns.length > 0 && isIgnored(patterns, path)) return true;
+    const field = noiseField(path, pa, pb);
+    if (field === null) return false;
+    const key = path[path.length - 1] ?? "";
+    const a = (pa as JsonObject)[key];
+    const b = (pb as JsonObject)[key];
+    if (!deepEqual(a, b)) labels.add(field.label);
+    return true;
+  };
+}
+
+/** `id_normalization_mapping`: none is `{}`; its values are original ids (noise), its keys are not. */
+function compareMappings(a: unknown, b: unknown, patterns: readonly IgnorePattern[], labels: Set<string>): ResponseChange[] {
+  const key = "id_normalization_mapping";
+  const ma = isObject(a) ? a[key] : undefined;
+  const mb = isObject(b) ? b[key] : undefined;
+  if ((ma === undefined) !== (mb === undefined) && !isIgnored(patterns, [key])) {
+    const present = ma ?? mb;
+    if (isObject(present) && Object.keys(present).length === 0) labels.add(EMPTY_MAPPING);
+  }
+  const skip: Walker["skip"] = (path, pa, pb) => {
+    if (isIgnored(patterns, path)) return true;
+    if (path.length !== 2 || !isObject(pa) || !isObject(pb)) return false;
+    const k = path[1] ?? "";
+    if (hasOwn(pa, k) && hasOwn(pb, k)) {
+      if (!deepEqual(pa[k], pb[k])) labels.add("ids");
+      return true;
+    }
+    return false;
+  };
+  return structural(ma ?? {}, mb ?? {}, [key], skip).map((c) => ({ aspect: "mapping", ...c }));
+}
+
+/** The `data: {…}` payload of a raw SSE line, parsed; undefined when it is not one. */
+function ssePayload(value: unknown): unknown {
+  if (typeof value !== "string" || !value.startsWith("data:")) return undefined;
+  try {
+    return JSON.parse(value.slice(5)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Names what a response differs in when its answer does not: noise fields (by `skip`), the cut
+ * into chunks, and otherwise the names of the fields outside the answer.
+ */
+function classifyOutside(a: unknown, b: unknown, patterns: readonly IgnorePattern[], labels: Set<string>, outside: Set<string>): void {
+  const bodyA = isObject(a) ? a["body"] : undefined;
+  const bodyB = isObject(b) ? b["body"] : undefined;
+  const streamed = Array.isArray(bodyA) && Array.isArray(bodyB);
+  const recut = streamed && bodyA.length !== bodyB.length;
+  const skip = noiseSkip(patterns, labels);
+  const emit: Walker["emit"] = (op, path, x, y) => {
+    const inBody = path[1] === "body";
+    if (inBody && recut) return void labels.add(CHUNK_BOUNDARIES);
+    const sa = op === "~" ? ssePayload(x) : undefined;
+    const sb = op === "~" ? ssePayload(y) : undefined;
+    if (sa !== undefined && sb !== undefined) return walk(sa, sb, [...path, "data"], { skip, emit });
+    const key = [...path].reverse().find((s) => !/^\d+$/.test(s)) ?? "body";
+    if (inBody && streamed && (CHUNK_TEXT_KEYS.has(key) || key === "body")) return void labels.add(CHUNK_BOUNDARIES);
+    outside.add(key);
+  };
+  walk(a, b, ["response"], { skip, emit });
+}
+
+/** A reassembled answer as compared: tool-call ids and indexes and the family's wording left out. */
+function answerView(answer: Reassembled): JsonObject {
+  return {
+    choices: answer.choices.map((c) => ({
+      content: c.content,
+      reasoning: c.reasoning,
+      refusal: c.refusal ?? "",
+      tool_calls: c.tool_calls.map((t) => ({ name: t.name, arguments: t.arguments as unknown })),
+      finish_reason: c.finish_reason,
+      role: c.role,
+    })),
+    usage: answer.usage,
+    error: answer.error,
+    model: answer.model,
+  };
+}
+
+function parseJson(text: unknown): { ok: true; value: unknown } | { ok: false } {
+  if (typeof text !== "string") return { ok: false };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** Tool arguments are compared as parsed JSON when both sides parse (key order, spacing aside). */
+function parseArgumentPairs(a: JsonObject, b: JsonObject): void {
+  const calls = (view: JsonObject, i: number): JsonObject[] => {
+    const choices = view["choices"] as JsonObject[];
+    return (choices[i]?.["tool_calls"] as JsonObject[] | undefined) ?? [];
+  };
+  const choices = Math.max((a["choices"] as unknown[]).length, (b["choices"] as unknown[]).length);
+  for (let i = 0; i < choices; i++) {
+    const ca = calls(a, i);
+    const cb = calls(b, i);
+    for (let j = 0; j < Math.max(ca.length, cb.length); j++) {
+      const ta = ca[j];
+      const tb = cb[j];
+      const pa = parseJson(ta?.["arguments"]);
+      const pb = parseJson(tb?.["arguments"]);
+      const paired = ta !== undefined && tb !== undefined;
+      if (ta !== undefined && pa.ok && (!paired || pb.ok)) ta["arguments"] = pa.value;
+      if (tb !== undefined && pb.ok && (!paired || pa.ok)) tb["arguments"] = pb.value;
+    }
+  }
+}
+
+const CHOICE_ASPECTS: Record<string, ResponseAspect> = {
+  content: "text",
+  reasoning: "reasoning",
+  refusal: "refusal",
+  tool_calls: "tool_calls",
+  finish_reason: "finish_reason",
+  role: "role",
+};
+
+/** A change between answer views, with its aspect and the choice and tool call it is in. */
+function answerChange(c: Change, path: readonly string[], a: Reassembled, b: Reassembled): ResponseChange {
+  const [, top, i, member, j] = path;
+  if (top !== "choices") return { aspect: (top ?? "model") as ResponseAspect, ...c };
+  const position = Number(i);
+  const choice = a.choices[position] ?? b.choices[position];
+  const located: ResponseChange = { aspect: member === undefined ? "choices" : (CHOICE_ASPECTS[member] ?? "choices"), ...c };
+  if (choice !== undefined) located.choice = choice.index;
+  if (member === "tool_calls" && j !== undefined) {
+    const call = a.choices[position]?.tool_calls[Number(j)] ?? b.choices[position]?.tool_calls[Number(j)];
+    located.tool_call = { index: Number(j), name: call?.name ?? "" };
+  }
+  return located;
+}
+
+function compareAnswers(a: Reassembled, b: Reassembled, patterns: readonly IgnorePattern[]): ResponseChange[] {
+  const va = answerView(a);
+  const vb = answerView(b);
+  parseArgumentPairs(va, vb);
+  const out: ResponseChange[] = [];
+  const skip = userSkip(patterns);
+  walk(va, vb, ["answer"], { skip, emit: (op, path, x, y) => out.push(answerChange(change(op, path, x, y), path, a, b)) });
+  return out;
+}
+
+function responseOf(data: unknown): unknown {
+  return isObject(data) ? data["response"] : undefined;
+}
+
+/** `raw`: every field of every chunk, the number of chunks first when it differs. */
+function compareRaw(a: unknown, b: unknown, patterns: readonly IgnorePattern[]): ResponseChange[] {
+  const pick = (d: unknown): JsonObject => {
+    const view: JsonObject = {};
+    if (!isObject(d)) return view;
+    if (hasOwn(d, "response")) view["response"] = d["response"];
+    if (hasOwn(d, "id_normalization_mapping")) view["id_normalization_mapping"] = d["id_normalization_mapping"];
+    return view;
+  };
+  const out: ResponseChange[] = [];
+  const bodyA = responseOf(a);
+  const bodyB = responseOf(b);
+  const ca = isObject(bodyA) ? bodyA["body"] : undefined;
+  const cb = isObject(bodyB) ? bodyB["body"] : undefined;
+  if (Array.isArray(ca) && Array.isArray(cb) && ca.length !== cb.length && !isIgnored(patterns, ["response", "body"])) {
+    out.push({ aspect: "chunks", op: "~", pointer: "/response/body", a: ca.length, b: cb.length });
+  }
+  for (const c of structural(pick(a), pick(b), [], userSkip(patterns))) out.push({ aspect: "raw", ...c });
+  return out;
+}
+
+function sortLabels(labels: Set<string>): string[] {
+  return [...labels].sort((x, y) => LABEL_ORDER.indexOf(x) - LABEL_ORDER.indexOf(y));
+}
+
+/**
+ * What differs between two recordings. Request: every field by pointer. Response: the answers
+ * aspect by aspect when both have one; the bodies field by field, noise left out, when neither
+ * has (embeddings, model lists, tool results); with `raw`, everything.
+ * @throws IgnoreError for an `--ignore` value that is not a JSON pointer.
+ */
+export function diffRecordings(a: DiffSide, b: DiffSide, options: DiffOptions): RecordingDiff {
+  const patterns = parseIgnore(options.ignore);
+  const request = structural(requestView(a.data), requestView(b.data), [], userSkip(patterns));
+  const labels = new Set<string>();
+  const outside = new Set<string>();
+  let compared: Comparison;
+  let response: ResponseChange[];
+  if (options.raw) {
+    compared = "raw";
+    response = compareRaw(a.data, b.data, patterns);
+  } else {
+    const ra = responseOf(a.data);
+    const rb = responseOf(b.data);
+    if (a.answer !== null && b.answer !== null) {
+      compared = "answers";
+      response = compareAnswers(a.answer, b.answer, patterns);
+      classifyOutside(ra, rb, patterns, labels, outside);
+    } else if (a.answer === null && b.answer === null && a.family === b.family) {
+      compared = "bodies";
+      response = structural(ra, rb, ["response"], noiseSkip(patterns, labels)).map((c) => ({ aspect: "body", ...c }));
+    } else {
+      compared = "families";
+      response = isIgnored(patterns, ["response"]) ? [] : [{ aspect: "family", op: "~", pointer: "/response", a: a.family, b: b.family }];
+    }
+    response.push(...compareMappings(a.data, b.data, patterns, labels));
+  }
+  return {
+    same: request.length === 0 && response.length === 0,
+    families: { a: a.family, b: b.family },
+    compared,
+    request,
+    response,
+    noise: sortLabels(labels),
+    outside: [...outside].sort(),
+    ignored: [...options.ignore],
+  };
+}
+
+/**
+ * One side of a diff from a parsed recording: its family, and its answer reassembled from the
+ * response with the `--ignore`d parts under `/response` removed first (so ignoring
+ * `/response/body/*\/__data__/usage` leaves both answers without usage). No answer with `raw`,
+ * which compares the documents as stored.
+ * @throws IgnoreError for an `--ignore` value that is not a JSON pointer.
+ */
+export function diffSide(data: unknown, options: DiffOptions): DiffSide {
+  const response = responseOf(data);
+  const family = detectFamily(response, isObject(data) ? data["request"] : undefined);
+  if (options.raw) return { data, family, answer: null };
+  const below = parseIgnore(options.ignore)
+    .filter((p) => p[0] === "response" || p[0] === "*")
+    .map((p) => p.slice(1));
+  if (below.some((p) => p.length === 0)) return { data, family, answer: null };
+  try {
+    return { data, family, answer: reassemble(withoutIgnored(response, below), family) };
+  } catch (err) {
+    if (err instanceof NoAnswerError) return { data, family, answer: null };
+    throw err;
+  }
+}

@@ -1,0 +1,413 @@
+/**
+ * Response normalization (SPEC "Response normalization"): the recorder's `_normalize_response`,
+ * applied to files already on disk, so that re-recording makes no git noise.
+ *
+ * Two paths, one answer. Most files in a normalized repository need nothing, and proving that
+ * must be cheap: the rules are checked on the `JSON.parse` value and the formatting with
+ * `JSON.stringify` (see `formattedFast`). Anything that would change, or that the cheap proof
+ * cannot decide, goes through the exact `PyValue` parse, which is also what a rewrite prints.
+ */
+import { open, realpath, rename, stat, unlink, access, constants } from "node:fs/promises";
+import { dirname, basename, join } from "node:path";
+import { isRecorderFormatted } from "./format.js";
+import { runParallel } from "./parallel.js";
+import { parseExact, pyFloatRepr, pyStringLiteral, recorderFormat, type PyDict, type PyValue } from "./pyjson.js";
+import { isObject, readRecording, RecordingError, type NameHash, type Recording, type Rule } from "./recording.js";
+
+// ---------------------------------------------------------------------------------------------
+// The rules
+
+/** What the recorder writes into a field. `rec-id` needs the hash the file is named after. */
+export type RuleValue = { kind: "rec-id" } | { kind: "int"; value: 0 } | { kind: "string"; value: string };
+
+export interface ResponseRule {
+  /** The `__data__` key the rule rewrites (only where the key is present). */
+  key: string;
+  value: RuleValue;
+  /** `data.get("object") != "model"`: a model object's id is the model's name, kept as is. */
+  exceptModels: boolean;
+  /** `data[k] is not None`: the durations stay null where the provider sent null. */
+  exceptNull: boolean;
+}
+
+export const EPOCH_TIMESTAMP = "1970-01-01T00:00:00.000000Z";
+
+const ZERO: RuleValue = { kind: "int", value: 0 };
+
+/** The recorder's `_normalize_response`, in its order (api_recorder.py). */
+export const RESPONSE_RULES: readonly ResponseRule[] = [
+  { key: "id", value: { kind: "rec-id" }, exceptModels: true, exceptNull: false },
+  { key: "created", value: ZERO, exceptModels: true, exceptNull: false },
+  { key: "created_at", value: { kind: "string", value: EPOCH_TIMESTAMP }, exceptModels: false, exceptNull: false },
+  { key: "total_duration", value: ZERO, exceptModels: false, exceptNull: true },
+  { key: "load_duration", value: ZERO, exceptModels: false, exceptNull: true },
+  { key: "prompt_eval_duration", value: ZERO, exceptModels: false, exceptNull: true },
+  { key: "eval_duration", value: ZERO, exceptModels: false, exceptNull: true },
+];
+
+/** `rec-<first 12 hex of the request hash>`, the hash being the one in the file name. */
+export function recIdFor(name: NameHash | null): string | null {
+  return name === null ? null : `rec-${name.hash.slice(0, 12)}`;
+}
+
+export const NOT_HASH_NAMED = "not hash-named: ids left alone";
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+export interface Change {
+  pointer: string;
+  /** The value as stored (JSON; integers as numbers). */
+  from: unknown;
+  to: unknown;
+}
+
+export interface Assessment {
+  file: string;
+  changes: Change[];
+  /** The file is not in the recorder's formatting (json.dump indent=2 + newline). */
+  reformat: boolean;
+  notes: string[];
+}
+
+export interface NormalizationPlan extends Assessment {
+  /** The file as the recorder would write it; equal to the input when nothing changes. */
+  text: string;
+}
+
+export function wouldChange(a: Assessment): boolean {
+  return a.changes.length > 0 || a.reformat;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Applying the rules to one `__data__` object, native or exact
+
+/** A `__data__` object seen through the two value models. */
+interface DataAccess<V> {
+  has(key: string): boolean;
+  get(key: string): V | undefined;
+  set(key: string, value: V): void;
+}
+
+interface ValueModel<V> {
+  /** The value a rule writes, in this model. */
+  target(value: RuleValue, recId: string): V;
+  /** Whether the stored value already is the target (`0` must be an int, not `0.0`). */
+  same(stored: V | undefined, target: V): boolean;
+  isNull(stored: V | undefined): boolean;
+  toJson(v: V | undefined): unknown;
+}
+
+const NATIVE: ValueModel<unknown> = {
+  target: (value, recId) => (value.kind === "rec-id" ? recId : value.value),
+  // A native 0 may have been `0.0` in the text; callers rule that out (see floatZeroAt).
+  same: (stored, target) => stored === target,
+  isNull: (stored) => stored === null,
+  toJson: (v) => v,
+};
+
+const EXACT: ValueModel<PyValue> = {
+  target: (value, recId) => (value.kind === "rec-id" ? recId : value.kind === "int" ? BigInt(value.value) : value.value),
+  same: (stored, target) => stored === target,
+  isNull: (stored) => stored === null,
+  toJson: (v) => (v === undefined ? null : toJsonValue(v)),
+};
+
+function toJsonValue(v: PyValue): unknown {
+  if (typeof v === "bigint") return Number(v);
+  if (Array.isArray(v)) return v.map(toJsonValue);
+  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [k, toJsonValue(x)]));
+  return v;
+}
+
+interface ObjectResult {
+  changes: Change[];
+  /** An `id` was there to normalize but the file name carries no hash. */
+  idLeftAlone: boolean;
+}
+
+function normalizeObject<V>(data: DataAccess<V>, model: ValueModel<V>, recId: string | null, pointer: string, apply: boolean): ObjectResult {
+  const changes: Change[] = [];
+  let idLeftAlone = false;
+  const isModel = data.get("object") === "model";
+  for (const rule of RESPONSE_RULES) {
+    if (!data.has(rule.key)) continue;
+    if (rule.exceptModels && isModel) continue;
+    const stored = data.get(rule.key);
+    if (rule.exceptNull && model.isNull(stored)) continue;
+    if (rule.value.kind === "rec-id" && recId === null) {
+      idLeftAlone = true;
+      continue;
+    }
+    const target = model.target(rule.value, recId ?? "");
+    if (model.same(stored, target)) continue;
+    changes.push({ pointer: `${pointer}/${rule.key}`, from: model.toJson(stored), to: model.toJson(target) });
+    if (apply) data.set(rule.key, target);
+  }
+  return { changes, idLeftAlone };
+}
+
+/** Every `__data__` of a serialized pydantic object in the body: the body itself or each chunk. */
+function* dataObjects<T>(body: unknown, asDict: (v: unknown) => T | null, field: (o: T, key: string) => unknown): Generator<[T, string]> {
+  const items = Array.isArray(body) ? body.map((item, i) => [item, `/response/body/${i}`] as const) : [[body, "/response/body"] as const];
+  for (const [item, pointer] of items) {
+    const obj = asDict(item);
+    if (obj === null || field(obj, "__type__") === undefined) continue;
+    const data = asDict(field(obj, "__data__"));
+    if (data !== null) yield [data, `${pointer}/__data__`];
+  }
+}
+
+const nativeDict = (v: unknown): Record<string, unknown> | null => (isObject(v) ? v : null);
+const nativeField = (o: Record<string, unknown>, key: string): unknown => (Object.hasOwn(o, key) ? o[key] : undefined);
+const exactDict = (v: unknown): PyDict | null => (v instanceof Map ? (v as PyDict) : null);
+const exactField = (o: PyDict, key: string): unknown => o.get(key);
+
+interface RulesResult {
+  changes: Change[];
+  notes: string[];
+}
+
+function notesFor(idLeftAlone: boolean): string[] {
+  return idLeftAlone ? [NOT_HASH_NAMED] : [];
+}
+
+/** The rules on the JSON.parse value; nothing is modified. */
+function nativeRules(data: unknown, recId: string | null): RulesResult {
+  const response = isObject(data) ? nativeField(data, "response") : undefined;
+  const body = isObject(response) ? nativeField(response, "body") : undefined;
+  const changes: Change[] = [];
+  let idLeftAlone = false;
+  for (const [obj, pointer] of dataObjects(body, nativeDict, nativeField)) {
+    const access: DataAccess<unknown> = { has: (k) => Object.hasOwn(obj, k), get: (k) => nativeField(obj, k), set: () => undefined };
+    const r = normalizeObject(access, NATIVE, recId, pointer, false);
+    changes.push(...r.changes);
+    idLeftAlone ||= r.idLeftAlone;
+  }
+  return { changes, notes: notesFor(idLeftAlone) };
+}
+
+/** The rules on the exact value, applied in place (Map.set keeps the key's position, as dict does). */
+export function applyRules(value: PyValue, recId: string | null): RulesResult {
+  const response = value instanceof Map ? value.get("response") : undefined;
+  const body = response instanceof Map ? response.get("body") : undefined;
+  const changes: Change[] = [];
+  let idLeftAlone = false;
+  for (const [obj, pointer] of dataObjects(body, exactDict, exactField)) {
+    const access: DataAccess<PyValue> = { has: (k) => obj.has(k), get: (k) => obj.get(k), set: (k, v) => obj.set(k, v) };
+    const r = normalizeObject(access, EXACT, recId, pointer, true);
+    changes.push(...r.changes);
+    idLeftAlone ||= r.idLeftAlone;
+  }
+  return { changes, notes: notesFor(idLeftAlone) };
+}
+
+/**
+ * `JSON.parse` reads `0.0` as 0, which the native check takes for the int 0 the recorder writes.
+ * In recorder-formatted text a float zero is spelled `0.0` / `-0.0`, so a search settles it.
+ */
+const INT_ZERO_KEYS = RESPONSE_RULES.filter((r) => r.value.kind === "int").map((r) => r.key);
+function floatZeroAt(formattedText: string): boolean {
+  return INT_ZERO_KEYS.some((k) => formattedText.includes(`"${k}": 0.0`) || formattedText.includes(`"${k}": -0.0`));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting, the fast proof
+
+/** One line of indent=2 output that holds a number: indent, optional key, the literal, comma. */
+const NUMBER_LINE = /^( *(?:"(?:[^"\\]|\\.)*": )?)(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(,?)$/;
+
+/**
+ * Numbers `JSON.stringify` prints differently from Python's repr, found in the text itself:
+ * 1e-6 ≤ |x| < 1e-4 (JS `0.00001`, Python `1e-05`) and one-digit negative exponents (JS `1e-7`,
+ * Python `1e-07`). A hit inside a string only costs the slow path.
+ */
+const JS_ONLY_NUMBER = / -?0\.0000|\de-[1-9][,\n]/;
+
+const NOT_ASCII = /[\u007f-\uffff]/;
+const NOT_ASCII_ALL = /[\u007f-\uffff]/g;
+
+/** Python's ensure_ascii applied to JSON text (only strings can hold such characters). */
+function escapeNonAscii(jsonText: string): string {
+  return jsonText.replace(NOT_ASCII_ALL, (c) => pyStringLiteral(c).slice(1, -1));
+}
+
+/** Python prints this literal back unchanged: ints always (but `-0`), floats when it is their repr. */
+function pythonKeepsLiteral(literal: string): boolean {
+  return /[.eE]/.test(literal) ? pyFloatRepr(Number(literal)) === literal : BigInt(literal).toString() === literal;
+}
+
+/**
+ * Is `text` exactly what the recorder writes for its own value? Compares it with
+ * `JSON.stringify(value, null, 2)` — native and fast — made Python-like where the two differ:
+ * non-ASCII escaped, and number literals accepted line by line when Python prints them as
+ * written (`1.0`, `7.6e-05`, big ints). `undefined` when only the exact parse can tell
+ * (integer-like keys that JS reorders, numbers JS and Python spell differently).
+ *
+ * Why a line-count difference proves "not formatted": Python's and JS's indent=2 outputs of the
+ * same document differ only inside lines (numbers, escapes) or by reordering lines (keys), never
+ * in how many lines there are; duplicate keys, the one way to lose lines, Python never writes.
+ */
+export function formattedFast(text: string, value: unknown): boolean | undefined {
+  if (!text.endsWith("\n")) return false;
+  let js = `${JSON.stringify(value, null, 2)}\n`;
+  if (NOT_ASCII.test(js)) js = escapeNonAscii(js);
+  if (js === text) return JS_ONLY_NUMBER.test(text) ? undefined : true;
+  const ours = text.split("\n");
+  const theirs = js.split("\n");
+  if (ours.length !== theirs.length) return false;
+  for (let i = 0; i < ours.length; i++) {
+    const a = ours[i] ?? "";
+    const b = theirs[i] ?? "";
+    if (a === b) continue;
+    const ma = NUMBER_LINE.exec(a);
+    const mb = NUMBER_LINE.exec(b);
+    if (ma === null || mb === null || ma[1] !== mb[1] || ma[3] !== mb[3]) return undefined;
+    const literal = ma[2] ?? "";
+    if (Number(literal) !== Number(mb[2])) return undefined;
+    if (!pythonKeepsLiteral(literal)) return false;
+  }
+  return JS_ONLY_NUMBER.test(text) ? undefined : true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assess (what would change) and plan (the new text)
+
+/**
+ * What `normalize` would change in a file, cheaply when it can: the exact parse is paid only
+ * when the formatting cannot be proven from the JSON.parse value or a float zero might hide in
+ * a rule's field.
+ */
+export function assessNormalization(rec: Recording): Assessment {
+  const recId = recIdFor(rec.name);
+  const formatted = formattedFast(rec.text, rec.data);
+  if (formatted === true && !floatZeroAt(rec.text)) {
+    const { changes, notes } = nativeRules(rec.data, recId);
+    return { file: rec.file, changes, reformat: false, notes };
+  }
+  const { changes, notes, reformat } = exactPlan(rec, formatted, recId);
+  return { file: rec.file, changes, reformat, notes };
+}
+
+function exactPlan(rec: Recording, formatted: boolean | undefined, recId: string | null): RulesResult & { reformat: boolean; value: PyValue } {
+  const value = parseExact(rec.text);
+  const reformat = !(formatted ?? isRecorderFormatted(rec.text, rec.data, () => value));
+  return { ...applyRules(value, recId), reformat, value };
+}
+
+/** The assessment plus the file as the recorder would write it. */
+export function planNormalization(rec: Recording): NormalizationPlan {
+  const recId = recIdFor(rec.name);
+  const formatted = formattedFast(rec.text, rec.data);
+  if (formatted === true && !floatZeroAt(rec.text)) {
+    const quick = nativeRules(rec.data, recId);
+    if (quick.changes.length === 0) return { file: rec.file, changes: [], reformat: false, notes: quick.notes, text: rec.text };
+  }
+  const { changes, notes, reformat, value } = exactPlan(rec, formatted, recId);
+  const text = changes.length === 0 && !reformat ? rec.text : recorderFormat(value);
+  return { file: rec.file, changes, reformat, notes, text };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+export class WriteError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "WriteError";
+  }
+}
+
+function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code ?? "";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "ENOSPC") return "no space left on device";
+  if (code === "EROFS") return "read-only file system";
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Replaces `file` with `text` atomically: a temporary file in the same directory (same file
+ * system, so rename is atomic), flushed to disk, then renamed over the original. A reader sees
+ * the old file or the new one, never half of one; on failure the original is untouched and the
+ * temporary file removed. Symlinks are followed (the link stays a link); the mode is kept.
+ * A file we may not write is refused rather than replaced behind its owner's back.
+ */
+export async function writeAtomic(file: string, text: string): Promise<void> {
+  let target: string;
+  try {
+    target = await realpath(file);
+    await access(target, constants.W_OK);
+  } catch (err) {
+    throw new WriteError(file, `cannot write: ${describeFsError(err)} (left untouched)`);
+  }
+  const temp = join(dirname(target), `${basename(target)}.recctl-tmp-${process.pid}`);
+  try {
+    const { mode } = await stat(target);
+    const handle = await open(temp, "w", mode & 0o7777);
+    try {
+      await handle.writeFile(text, "utf8");
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+  } catch (err) {
+    await unlink(temp).catch(() => undefined);
+    throw new WriteError(file, `cannot write: ${describeFsError(err)} (left untouched)`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Many files, on every core
+
+export interface NormalizeTaskOptions {
+  write: boolean;
+}
+
+export interface NormalizeOutcome extends Assessment {
+  written: boolean;
+}
+
+export interface NormalizeFailure {
+  file: string;
+  error: string;
+  rule: Rule;
+  line: number | null;
+  column: number | null;
+}
+
+export type NormalizeResult = NormalizeOutcome | NormalizeFailure;
+
+export function isNormalizeFailure(r: NormalizeResult): r is NormalizeFailure {
+  return "error" in r;
+}
+
+async function normalizeFile(file: string, options: NormalizeTaskOptions): Promise<NormalizeResult> {
+  try {
+    const rec = await readRecording(file);
+    if (!options.write) return { ...assessNormalization(rec), written: false };
+    const { text, ...assessment } = planNormalization(rec);
+    if (text === rec.text) return { ...assessment, written: false };
+    await writeAtomic(file, text);
+    return { ...assessment, written: true };
+  } catch (err) {
+    if (err instanceof RecordingError) return { file, error: err.message, rule: err.rule, line: err.line, column: err.column };
+    if (err instanceof WriteError) return { file, error: err.message, rule: "io", line: null, column: null };
+    throw err;
+  }
+}
+
+/** Runs in each thread: assesses (or rewrites) its share of files. */
+export async function runTask(files: string[], options: NormalizeTaskOptions): Promise<NormalizeResult[]> {
+  const out: NormalizeResult[] = [];
+  for (const file of files) out.push(await normalizeFile(file, options));
+  return out;
+}
+
+export async function normalizeMany(files: readonly string[], options: NormalizeTaskOptions): Promise<NormalizeResult[]> {
+  return runParallel(files, options, { url: new URL(import.meta.url), run: runTask });
+}

@@ -1,0 +1,111 @@
+/**
+ * Reporters for `normalize`: per changed file its path and changes (repeated changes of one key
+ * across a stream's chunks collapsed to one line), a summary line; or the SPEC JSON.
+ *
+ * JSON: `{summary:{files, changed, written, errors}, files:[…]}` where `files` lists only the
+ * files that would change (or did, with --write), carry a note, or could not be processed:
+ * `{file, changes:[{pointer, from, to}], reformat, written, notes}` — every change in full, one
+ * entry per chunk, so a script needs no knowledge of the collapsing — or
+ * `{file, error, rule, line, column}`.
+ */
+import { isNormalizeFailure, wouldChange, type Change, type NormalizeFailure, type NormalizeOutcome, type NormalizeResult } from "../core/normalize.js";
+import { printJson, type Output } from "./output.js";
+
+export type NormalizeMode = "dry-run" | "check" | "write";
+
+export interface NormalizeSummary {
+  files: number;
+  changed: number;
+  written: number;
+  errors: number;
+}
+
+export function summarize(results: readonly NormalizeResult[]): NormalizeSummary {
+  const outcomes = results.filter((r): r is NormalizeOutcome => !isNormalizeFailure(r));
+  return {
+    files: results.length,
+    changed: outcomes.filter(wouldChange).length,
+    written: outcomes.filter((r) => r.written).length,
+    errors: results.length - outcomes.length,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text
+
+const CHUNK_INDEX = /^\/response\/body\/\d+\//;
+
+function show(value: unknown, width = 48): string {
+  const s = JSON.stringify(value) ?? String(value);
+  return s.length > width ? `${s.slice(0, width - 1)}…` : s;
+}
+
+/** "id in 42 chunks" for the same key changed in many chunks; the full pointer otherwise. */
+export function collapseChanges(changes: readonly Change[]): { label: string; from: string; to: string }[] {
+  const groups = new Map<string, Change[]>();
+  for (const change of changes) {
+    const key = `${change.pointer.replace(CHUNK_INDEX, "/response/body/*/")}\u0000${JSON.stringify(change.to)}`;
+    groups.set(key, [...(groups.get(key) ?? []), change]);
+  }
+  return [...groups.values()].map((group) => {
+    const first = group[0] as Change;
+    if (group.length === 1) return { label: first.pointer, from: show(first.from), to: show(first.to) };
+    const key = first.pointer.slice(first.pointer.lastIndexOf("/") + 1);
+    const distinct = [...new Set(group.map((c) => JSON.stringify(c.from)))];
+    const last = group[group.length - 1] as Change;
+    const from = distinct.length === 1 ? show(first.from) : `${show(first.from, 32)} … ${show(last.from, 32)} (${distinct.length} values)`;
+    return { label: `${key} in ${group.length} chunks`, from, to: show(first.to) };
+  });
+}
+
+function describeFailure(output: Output, f: NormalizeFailure): string {
+  const loc = f.line === null ? "" : `:${f.line}:${f.column ?? 1}`;
+  const untouched = f.error.includes("left untouched") ? "" : " (left untouched)";
+  return `recctl: ${output.path(f.file)}${loc}: ${f.error}${untouched}`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function text(output: Output, results: readonly NormalizeResult[], mode: NormalizeMode): void {
+  const c = output.color;
+  for (const r of results) {
+    if (isNormalizeFailure(r)) {
+      output.err(describeFailure(output, r));
+      continue;
+    }
+    for (const note of r.notes) output.err(`recctl: ${output.path(r.file)}: ${note}`);
+    if (!wouldChange(r)) continue;
+    output.out(`${c.bold(output.path(r.file))}${r.written ? c.dim(" (written)") : ""}`);
+    for (const line of collapseChanges(r.changes)) output.out(`  ${c.dim(`${line.label}:`)} ${c.red(line.from)} → ${c.green(line.to)}`);
+    if (r.reformat) output.out(`  ${c.dim("formatting:")} ${c.yellow("not the recorder's (json.dump indent=2 + newline); rewritten as it")}`);
+  }
+  const s = summarize(results);
+  const failed = s.errors > 0 ? c.red(`; ${plural(s.errors, "file")} could not be processed (left untouched)`) : "";
+  if (s.changed === 0) {
+    output.out(`${c.green("✔")} ${s.files - s.errors} of ${plural(s.files, "file")} already normalized${failed}`);
+  } else if (mode === "write") {
+    output.out(`${c.green("✔")} normalized ${s.written} of ${plural(s.files, "file")}${failed}`);
+  } else {
+    const mark = mode === "check" ? c.red("✖") : c.yellow("•");
+    output.out(`${mark} ${s.changed} of ${plural(s.files, "file")} would change; run with --write${failed}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON
+
+function json(output: Output, results: readonly NormalizeResult[]): void {
+  const files = results
+    .filter((r) => isNormalizeFailure(r) || wouldChange(r) || r.notes.length > 0)
+    .map((r) =>
+      isNormalizeFailure(r)
+        ? { file: output.path(r.file), error: r.error, rule: r.rule, line: r.line, column: r.column }
+        : { file: output.path(r.file), changes: r.changes, reformat: r.reformat, written: r.written, notes: r.notes },
+    );
+  printJson(output, { summary: summarize(results), files });
+  for (const r of results) if (isNormalizeFailure(r)) output.err(describeFailure(output, r));
+}
+
+export const normalizeReporters = { text, json } as const;

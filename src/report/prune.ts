@@ -1,0 +1,180 @@
+/** Reporters for `prune`: notices on stderr, then text grouped by test or the SPEC's JSON. */
+import { ORPHAN_REASONS, type IndexOrphan, type Orphan, type OrphanReason, type RemovalOutcome, type RemovalResult, type Unjudged, type UnreadableRecording } from "../core/orphans.js";
+import { printJson, type Output } from "./output.js";
+
+/** Everything `prune` found and did, as the reporters need it. */
+export interface PruneResult {
+  scanned: number;
+  /** The orphans listed (after `--reason`), sorted by file. */
+  orphans: Orphan[];
+  indexOrphans: IndexOrphan[];
+  unreadable: UnreadableRecording[];
+  indexErrors: { indexPath: string; message: string }[];
+  /** Paths on the command line that named nothing. */
+  missing: string[];
+  /** Collection errors: what pytest said, and the recordings not judged because of them. */
+  partial: { problems: string[]; unjudged: Unjudged[] } | null;
+  notices: string[];
+  /** Whether `--delete` was given. */
+  deleteRequested: boolean;
+  /** Why `--delete` removed nothing at all; null when it went ahead (or was not asked for). */
+  refused: string | null;
+  removal: RemovalResult | null;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+export function reasonCounts(result: PruneResult): Record<OrphanReason, number> {
+  const counts = Object.fromEntries(ORPHAN_REASONS.map((r) => [r, 0])) as Record<OrphanReason, number>;
+  for (const o of result.orphans) for (const r of o.reasons) counts[r]++;
+  counts["index-orphan"] += result.indexOrphans.length;
+  return counts;
+}
+
+function removedCount(result: PruneResult): number {
+  const r = result.removal;
+  if (r === null) return 0;
+  return r.files.filter((o) => o.removed).length + r.rows.filter((o) => o.removed).length;
+}
+
+function failures(result: PruneResult): number {
+  const r = result.removal;
+  if (r === null) return 0;
+  return r.files.filter((o) => !o.removed).length + r.rows.filter((o) => !o.removed).length;
+}
+
+// ---------------------------------------------------------------------------------------------
+// stderr
+
+/** What the user must know whatever the format: unreadable files, collection errors, refusals. */
+export function printPruneNotices(output: Output, result: PruneResult): void {
+  const c = output.color;
+  for (const m of result.missing) output.err(`recctl: ${m}: no such file or directory`);
+  for (const u of result.unreadable) {
+    const loc = u.line === null ? "" : `:${u.line}:${u.column ?? 1}`;
+    output.err(`recctl: ${output.path(u.file)}${loc}: ${u.unreadable} (not judged, never removed)`);
+  }
+  for (const e of result.indexErrors) output.err(`recctl: legacy index ${e.message} (not judged)`);
+  for (const n of result.notices) output.err(`recctl: ${c.yellow("note")}: ${n}`);
+  if (result.partial !== null) {
+    output.err(`recctl: ${c.yellow("partial collection")}: pytest reported collection errors:`);
+    for (const p of result.partial.problems) output.err(`  ${p}`);
+    const byFile = new Map<string, number>();
+    for (const u of result.partial.unjudged) byFile.set(u.testFile, (byFile.get(u.testFile) ?? 0) + 1);
+    for (const [file, n] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
+      output.err(`  ${file}: ${plural(n, "recording")} not judged not-collected (its tests are unknown)`);
+    }
+  }
+  if (result.refused !== null) output.err(`recctl: ${c.red("nothing removed")}: ${result.refused}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// text
+
+const NO_TEST = "(recordings without a test_id)";
+
+/** `tests/x/test_a.py::test_b[p]` → base `tests/x/test_a.py::test_b`, params `[p]`. */
+export function splitTestId(testId: string): { base: string; params: string } {
+  const sep = testId.indexOf("::");
+  const bracket = sep === -1 ? -1 : testId.indexOf("[", sep);
+  return bracket === -1 ? { base: testId, params: "" } : { base: testId.slice(0, bracket), params: testId.slice(bracket) };
+}
+
+function status(output: Output, outcome: RemovalOutcome | undefined): string {
+  if (outcome === undefined) return "";
+  const c = output.color;
+  return outcome.removed ? `  ${c.green("removed")}` : `  ${c.red(`not removed: ${outcome.message ?? "unknown error"}`)}`;
+}
+
+function printOrphans(output: Output, result: PruneResult): void {
+  const c = output.color;
+  const groups = new Map<string, { orphan: Orphan; index: number; params: string }[]>();
+  result.orphans.forEach((orphan, index) => {
+    const { base, params } = orphan.test_id === null ? { base: NO_TEST, params: "" } : splitTestId(orphan.test_id);
+    const list = groups.get(base) ?? [];
+    list.push({ orphan, index, params });
+    groups.set(base, list);
+  });
+  const keys = [...groups.keys()].sort((a, b) => (a === NO_TEST ? 1 : b === NO_TEST ? -1 : a.localeCompare(b)));
+  for (const key of keys) {
+    output.out(c.bold(key));
+    for (const { orphan, index, params } of groups.get(key) ?? []) {
+      const p = params === "" ? "" : `  ${c.dim(params)}`;
+      output.out(`  ${output.path(orphan.file)}${p}  ${c.yellow(orphan.reasons.join(", "))}${status(output, result.removal?.files[index])}`);
+    }
+  }
+  const byIndex = new Map<string, { row: IndexOrphan; index: number }[]>();
+  result.indexOrphans.forEach((row, index) => byIndex.set(row.indexPath, [...(byIndex.get(row.indexPath) ?? []), { row, index }]));
+  for (const [indexPath, rows] of byIndex) {
+    output.out(c.bold(`legacy index ${output.path(indexPath)}`));
+    for (const { row, index } of rows) {
+      const missing = row.missingFile === null ? "names no response file" : `→ ${output.path(row.missingFile)} (missing)`;
+      output.out(`  row ${row.request_hash.slice(0, 12)}… ${missing}  ${c.yellow("index-orphan")}${status(output, result.removal?.rows[index])}`);
+    }
+  }
+}
+
+function summaryLine(output: Output, result: PruneResult): string {
+  const c = output.color;
+  const found = result.orphans.length + result.indexOrphans.length;
+  const of = `of ${plural(result.scanned, "recording")}`;
+  if (found === 0) return c.green(`✔ no orphans among ${plural(result.scanned, "recording")}`);
+  const counts = reasonCounts(result);
+  const parts = ORPHAN_REASONS.filter((r) => counts[r] > 0).map((r) => `${counts[r]} ${r}`);
+  const head = `${plural(found, "orphan")} ${of} (${parts.join(", ")})`;
+  if (!result.deleteRequested) return `${head}; dry run — rerun with --delete to remove them`;
+  if (result.refused !== null) return c.red(`${head}; nothing removed`);
+  const failed = failures(result);
+  const done = `removed ${removedCount(result)}${failed > 0 ? `, ${failed} could not be removed` : ""}`;
+  return failed > 0 ? c.red(`${head}; ${done}`) : `${head}; ${c.green(done)}`;
+}
+
+function text(output: Output, result: PruneResult): void {
+  printOrphans(output, result);
+  if (result.orphans.length + result.indexOrphans.length > 0) output.out("");
+  output.out(summaryLine(output, result));
+}
+
+// ---------------------------------------------------------------------------------------------
+// json
+
+function json(output: Output, result: PruneResult): void {
+  const outcome = (o: RemovalOutcome | undefined): { deleted: boolean; error?: string } =>
+    o === undefined || o.removed ? { deleted: o?.removed ?? false } : { deleted: false, error: o.message ?? "unknown error" };
+  printJson(output, {
+    summary: {
+      scanned: result.scanned,
+      orphans: result.orphans.length + result.indexOrphans.length,
+      deleted: removedCount(result),
+      dry_run: !result.deleteRequested,
+      by_reason: reasonCounts(result),
+      unreadable: result.unreadable.length,
+      failed: failures(result),
+    },
+    orphans: result.orphans.map((o, i) => ({
+      file: output.path(o.file),
+      hash: o.hash,
+      request_hash: o.requestHash,
+      test_id: o.test_id,
+      reasons: o.reasons,
+      ...outcome(result.removal?.files[i]),
+    })),
+    index_orphans: result.indexOrphans.map((r, i) => ({
+      index: output.path(r.indexPath),
+      request_hash: r.request_hash,
+      response_file: r.response_file,
+      reasons: ["index-orphan"],
+      ...outcome(result.removal?.rows[i]),
+    })),
+    unreadable: result.unreadable.map((u) => ({ file: output.path(u.file), error: u.unreadable, line: u.line, column: u.column })),
+    partial:
+      result.partial === null
+        ? null
+        : { problems: result.partial.problems, not_judged: result.partial.unjudged.map((u) => ({ file: output.path(u.file), test_file: u.testFile })) },
+    refused: result.refused,
+  });
+}
+
+export const pruneReporters = { text, json } as const;

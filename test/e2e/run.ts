@@ -1,0 +1,42 @@
+/** Running the built `bin/recctl.js` as a user would, in a directory of the test's choosing. */
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root (dist-test/test/e2e is three levels below it). */
+export const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+export const BIN = join(REPO, "bin", "recctl.js");
+export const FIXTURES = join(REPO, "test", "fixtures");
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function recctl(args: readonly string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}): RunResult {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? REPO,
+    input: options.input ?? "",
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...options.env },
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A fresh temporary directory, removed when the test ends. */
+export function tempDir(t: { after: (fn: () => void) => void }, prefix = "recctl-"): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A copy of a fixture folder in a fresh temporary directory (tests never write in the repo). */
+export function fixtureCopy(t: { after: (fn: () => void) => void }, fixture: string): string {
+  const dir = tempDir(t);
+  cpSync(join(FIXTURES, fixture), dir, { recursive: true });
+  return dir;
+}
