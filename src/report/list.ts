@@ -23,10 +23,12 @@ function text(output: Output, rows: readonly RecordingSummary[], by: GroupBy, sc
     const key = groupKey(row, by);
     groups.set(key, [...(groups.get(key) ?? []), row]);
   }
-  const columns = ["hash", ...(by === "test" ? ["params"] : ["test"]), "model", "endpoint", "stream", "chunks"];
+  const head = ["hash", by === "test" ? "params" : "test", "model", "endpoint", "stream", "chunks"];
+  const coloured = output.color.level > 0;
+  // One table; each group opens with a full-width row, rows are not separated (compact).
+  const table = new Table({ head, style: { head: coloured ? ["cyan"] : [], border: coloured ? ["grey"] : [], compact: true } });
   for (const [key, group] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    if (by !== "none") output.out(`${c.bold(key)} ${c.dim(`(${group.length})`)}`);
-    const table = new Table({ head: columns, style: { head: output.color.level > 0 ? ["cyan"] : [], border: output.color.level > 0 ? ["grey"] : [] } });
+    if (by !== "none") table.push([{ colSpan: head.length, content: `${c.bold(key)} ${c.dim(`(${group.length})`)}` }]);
     for (const row of group) {
       const params = /\[(.*)\]$/s.exec(row.test_id ?? "")?.[1] ?? "";
       table.push([
@@ -38,13 +40,14 @@ function text(output: Output, rows: readonly RecordingSummary[], by: GroupBy, sc
         row.chunks === null ? "-" : String(row.chunks),
       ]);
     }
-    output.out(table.toString());
   }
+  if (rows.length > 0) output.out(table.toString());
   const streamed = rows.filter((r) => r.streaming === true).length;
   const filtered = scanned - rows.length;
+  const grouped = by === "none" ? "" : ` in ${groups.size} group${groups.size === 1 ? "" : "s"}`;
   output.out(
     c.dim(
-      `${rows.length} recording${rows.length === 1 ? "" : "s"}${by === "none" ? "" : ` in ${groups.size} group${groups.size === 1 ? "" : "s"}`}, ${streamed} streamed` +
+      `${rows.length} recording${rows.length === 1 ? "" : "s"}${grouped}, ${streamed} streamed` +
         (filtered > 0 ? `; ${filtered} of ${scanned} filtered out or unreadable` : ""),
     ),
   );
