@@ -227,6 +227,11 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
 /** Runs the CLI; the only place that sets the process exit code. */
 export async function run(argv: readonly string[]): Promise<void> {
   const sink: ExitSink = { code: EXIT.ok };
+  // `recctl list | head`: the reader went away; stop quietly, as unix tools do.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? sink.code);
+    throw err;
+  });
   const program = buildProgram(sink).exitOverride();
   program.commands.forEach((cmd) => cmd.exitOverride());
   try {

@@ -26,7 +26,7 @@ export async function hashFile(file: string): Promise<HashRow> {
 
 export async function hashCommand(opts: HashCommandOptions): Promise<number> {
   const { output } = opts;
-  const { files, errors } = await resolveMany(opts.refs, opts.root);
+  const { files, errors, expanded } = await resolveMany(opts.refs, opts.root);
   for (const e of errors) {
     output.err(`recctl: ${e.message}`);
     for (const c of e.candidates) output.err(`  ${output.path(c)}`);
@@ -43,7 +43,7 @@ export async function hashCommand(opts: HashCommandOptions): Promise<number> {
       failed = true;
     }
   }
-  (opts.json ? hashReporters.json : hashReporters.text)(output, rows, opts.explain, rows.length !== 1 || files.length !== 1);
+  (opts.json ? hashReporters.json : hashReporters.text)(output, rows, opts.explain, opts.refs.length !== 1 || expanded);
   if (failed) return 2;
   return rows.every((r) => r.matches || r.name_hash === null) ? 0 : 1;
 }

@@ -23,7 +23,7 @@ export async function answerOf(file: string): Promise<AnswerRow | SkippedRow> {
 
 export async function reassembleCommand(opts: ReassembleCommandOptions): Promise<number> {
   const { output } = opts;
-  const { files, errors } = await resolveMany(opts.refs, opts.root);
+  const { files, errors, expanded } = await resolveMany(opts.refs, opts.root);
   let failed = errors.length > 0;
   for (const e of errors) {
     output.err(`recctl: ${e.message}`);
@@ -40,7 +40,7 @@ export async function reassembleCommand(opts: ReassembleCommandOptions): Promise
       failed = true;
     }
   }
-  const single = opts.refs.length === 1 && files.length === 1;
+  const single = opts.refs.length === 1 && files.length === 1 && !expanded;
   const only = rows[0];
   if (single && only !== undefined && "reason" in only) {
     // One ref and nothing to show: a clear line and exit 2 (SPEC).

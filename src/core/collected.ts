@@ -65,8 +65,8 @@ export function mergeManifests(manifests: readonly Manifest[]): Manifest {
 }
 
 /** The test file part of a node id or test_id: `tests/x/test_a.py::T::t[p]` → `tests/x/test_a.py`. */
-export function testFileOf(nodeId: string): string {
-  return toPosix(nodeId.split("::")[0] ?? "");
+export function testFileOf(id: string): string {
+  return toPosix(id.split("::")[0] ?? "");
 }
 
 /** The paths whose tests pytest could not collect cover this test file (itself or a folder above). */
@@ -95,6 +95,12 @@ const FILE_COUNT = /^\S.*: \d+$/;
 
 function toPosix(p: string): string {
   return p.replace(/\\/g, "/").replace(/^\.\//, "");
+}
+
+/** Windows separators in the file part only: parameters keep their backslashes (`[\xe9]`). */
+function nodeId(id: string): string {
+  const sep = id.indexOf("::");
+  return sep === -1 ? toPosix(id) : toPosix(id.slice(0, sep)) + id.slice(sep);
 }
 
 function plural(n: number, word: string): string {
@@ -168,7 +174,7 @@ function readLine(state: TextState, raw: string): void {
   // Node ids come before the first section; inside sections (errors, warnings summary) a line
   // that looks like one (a warning's location) is not a collected test.
   if (state.inSections || /^\s/.test(line)) return;
-  if (line.includes("::")) state.manifest.ids.add(toPosix(line));
+  if (line.includes("::")) state.manifest.ids.add(nodeId(line));
   else if (FILE_COUNT.test(line)) state.fileCounts++;
   else if (line.startsWith("<")) state.treeLines++;
 }
@@ -253,12 +259,12 @@ function parseJsonReport(text: string, source: string): Manifest {
       const id = r["nodeid"];
       if (typeof id !== "string" || collectorIds.has(id)) continue;
       const type = typeof r["type"] === "string" ? r["type"] : "";
-      if (type === "Function" || (id.includes("::") && !COLLECTOR_TYPES.has(type))) manifest.ids.add(toPosix(id));
+      if (type === "Function" || (id.includes("::") && !COLLECTOR_TYPES.has(type))) manifest.ids.add(nodeId(id));
     }
   }
   // A report of a real run lists its tests too; deselected ones are in neither list.
   if (Array.isArray(report["tests"])) {
-    for (const t of report["tests"]) if (isRecord(t) && typeof t["nodeid"] === "string") manifest.ids.add(toPosix(t["nodeid"]));
+    for (const t of report["tests"]) if (isRecord(t) && typeof t["nodeid"] === "string") manifest.ids.add(nodeId(t["nodeid"]));
   }
   const summary = isRecord(report["summary"]) ? report["summary"] : {};
   const deselected = summary["deselected"];

@@ -208,13 +208,24 @@ interface Walker {
   emit(op: Op, path: readonly string[], a: unknown, b: unknown): void;
 }
 
-function hasOwn(o: JsonObject, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(o, key);
+const hasOwn = (o: JsonObject, key: string): boolean => Object.hasOwn(o, key);
+
+/** An array of numbers only (an embedding, token ids): compared as one value, not 1,536 changes. */
+export function isVector(value: unknown): value is number[] {
+  return Array.isArray(value) && value.length > 0 && value.every((x) => typeof x === "number");
 }
 
-/** Compares arrays element by element (by index) and objects key by key. */
+function sameVector(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Compares arrays element by element (by index), vectors whole, and objects key by key. */
 function walk(a: unknown, b: unknown, path: string[], w: Walker): void {
   if (a === b) return;
+  if (isVector(a) && isVector(b)) {
+    if (!sameVector(a, b)) w.emit("~", path, a, b);
+    return;
+  }
   if (Array.isArray(a) && Array.isArray(b)) {
     const n = Math.max(a.length, b.length);
     for (let i = 0; i < n; i++) {
@@ -248,7 +259,9 @@ function walk(a: unknown, b: unknown, path: string[], w: Walker): void {
   w.emit("~", path, a, b);
 }
 
-export function deepEqual(a: unknown, b: unknown): boolean {
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
   let equal = true;
   walk(a, b, [], {
     skip: () => !equal,
@@ -348,30 +361,77 @@ function ssePayload(value: unknown): unknown {
   }
 }
 
-/**
- * Names what a response differs in when its answer does not: noise fields (by `skip`), the cut
- * into chunks, and otherwise the names of the fields outside the answer.
- */
-function classifyOutside(a: unknown, b: unknown, patterns: readonly IgnorePattern[], labels: Set<string>, outside: Set<string>): void {
-  const bodyA = isObject(a) ? a["body"] : undefined;
-  const bodyB = isObject(b) ? b["body"] : undefined;
-  const streamed = Array.isArray(bodyA) && Array.isArray(bodyB);
-  const recut = streamed && bodyA.length !== bodyB.length;
-  const skip = noiseSkip(patterns, labels);
-  const emit: Walker["emit"] = (op, path, x, y) => {
-    const inBody = path[1] === "body";
-    if (inBody && recut) return void labels.add(CHUNK_BOUNDARIES);
-    const sa = op === "~" ? ssePayload(x) : undefined;
-    const sb = op === "~" ? ssePayload(y) : undefined;
-    if (sa !== undefined && sb !== undefined) return walk(sa, sb, [...path, "data"], { skip, emit });
-    const key = [...path].reverse().find((s) => !/^\d+$/.test(s)) ?? "body";
-    if (inBody && streamed && (CHUNK_TEXT_KEYS.has(key) || key === "body")) return void labels.add(CHUNK_BOUNDARIES);
-    outside.add(key);
-  };
-  walk(a, b, ["response"], { skip, emit });
+/** The last object key of a path (array indexes skipped): what a difference is named by. */
+function fieldName(path: readonly string[]): string {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const segment = path[i] ?? "";
+    if (!/^\d+$/.test(segment)) return segment;
+  }
+  return "";
 }
 
-/** A reassembled answer as compared: tool-call ids and indexes and the family's wording left out. */
+/**
+ * Names what two responses differ in besides their answers: noise fields (noted by the skip
+ * rule), and — when the answers agree, so that every other difference is beside the answer — the
+ * cut of a stream into chunks and the names of the fields outside the answer.
+ */
+function classifyOutside(
+  a: unknown,
+  b: unknown,
+  patterns: readonly IgnorePattern[],
+  sameAnswer: boolean,
+  labels: Set<string>,
+  outside: Set<string>,
+): void {
+  const skip = noiseSkip(patterns, labels);
+  /** Raw SSE lines (`data: {…}`) are compared as the JSON they carry, so their ids count as ids. */
+  const visit = (x: unknown, y: unknown, path: string[], named: (path: readonly string[]) => void): void => {
+    const emit: Walker["emit"] = (op, at, va, vb) => {
+      const pa = op === "~" ? ssePayload(va) : undefined;
+      const pb = op === "~" ? ssePayload(vb) : undefined;
+      if (pa !== undefined && pb !== undefined) visit(pa, pb, [...at, "data"], named);
+      else named(at);
+    };
+    walk(x, y, path, { skip, emit });
+  };
+  const outsideField = (path: readonly string[]): void => {
+    if (sameAnswer) outside.add(fieldName(path));
+  };
+  const bodyA = isObject(a) ? a["body"] : undefined;
+  const bodyB = isObject(b) ? b["body"] : undefined;
+  if (!Array.isArray(bodyA) || !Array.isArray(bodyB) || !isObject(a) || !isObject(b)) {
+    visit(a, b, ["response"], outsideField);
+    return;
+  }
+  visit({ ...a, body: null }, { ...b, body: null }, ["response"], outsideField);
+  if (bodyA.length === bodyB.length) {
+    visit(bodyA, bodyB, ["response", "body"], (path) => {
+      const name = fieldName(path);
+      if (!sameAnswer) return;
+      if (CHUNK_TEXT_KEYS.has(name) || name === "body") labels.add(CHUNK_BOUNDARIES);
+      else outside.add(name);
+    });
+    return;
+  }
+  // Once the cut differs, chunk i of one stream and chunk i of the other hold different pieces:
+  // only the first and the last chunks (ids, model, finish reason, usage) are compared, for noise.
+  if (sameAnswer) labels.add(CHUNK_BOUNDARIES);
+  const ends: [number, number][] = [
+    [0, 0],
+    [bodyA.length - 1, bodyB.length - 1],
+  ];
+  for (const [i, j] of ends) {
+    if (i >= 0 && j >= 0) visit(bodyA[i], bodyB[j], ["response", "body", String(i)], () => undefined);
+  }
+}
+
+/** Usage by key; a key reported as null carries nothing, as if it were not reported. */
+function usageView(usage: Record<string, unknown> | null): JsonObject | null {
+  if (usage === null) return null;
+  return Object.fromEntries(Object.entries(usage).filter(([, v]) => v !== null));
+}
+
+/** A reassembled answer as compared: tool calls by name and arguments (ids, indexes and types left out). */
 function answerView(answer: Reassembled): JsonObject {
   return {
     choices: answer.choices.map((c) => ({
@@ -382,7 +442,7 @@ function answerView(answer: Reassembled): JsonObject {
       finish_reason: c.finish_reason,
       role: c.role,
     })),
-    usage: answer.usage,
+    usage: usageView(answer.usage),
     error: answer.error,
     model: answer.model,
   };
@@ -467,10 +527,10 @@ function compareRaw(a: unknown, b: unknown, patterns: readonly IgnorePattern[]):
     return view;
   };
   const out: ResponseChange[] = [];
-  const bodyA = responseOf(a);
-  const bodyB = responseOf(b);
-  const ca = isObject(bodyA) ? bodyA["body"] : undefined;
-  const cb = isObject(bodyB) ? bodyB["body"] : undefined;
+  const ra = responseOf(a);
+  const rb = responseOf(b);
+  const ca = isObject(ra) ? ra["body"] : undefined;
+  const cb = isObject(rb) ? rb["body"] : undefined;
   if (Array.isArray(ca) && Array.isArray(cb) && ca.length !== cb.length && !isIgnored(patterns, ["response", "body"])) {
     out.push({ aspect: "chunks", op: "~", pointer: "/response/body", a: ca.length, b: cb.length });
   }
@@ -504,7 +564,7 @@ export function diffRecordings(a: DiffSide, b: DiffSide, options: DiffOptions): 
     if (a.answer !== null && b.answer !== null) {
       compared = "answers";
       response = compareAnswers(a.answer, b.answer, patterns);
-      classifyOutside(ra, rb, patterns, labels, outside);
+      classifyOutside(ra, rb, patterns, response.length === 0, labels, outside);
     } else if (a.answer === null && b.answer === null && a.family === b.family) {
       compared = "bodies";
       response = structural(ra, rb, ["response"], noiseSkip(patterns, labels)).map((c) => ({ aspect: "body", ...c }));
@@ -528,9 +588,9 @@ export function diffRecordings(a: DiffSide, b: DiffSide, options: DiffOptions): 
 
 /**
  * One side of a diff from a parsed recording: its family, and its answer reassembled from the
- * response with the `--ignore`d parts under `/response` removed first (so ignoring
- * `/response/body/*\/__data__/usage` leaves both answers without usage). No answer with `raw`,
- * which compares the documents as stored.
+ * response with the `--ignore`d parts under `/response` removed first (so ignoring the chunks'
+ * `usage` leaves both answers without usage). No answer with `raw`, which compares the documents
+ * as stored.
  * @throws IgnoreError for an `--ignore` value that is not a JSON pointer.
  */
 export function diffSide(data: unknown, options: DiffOptions): DiffSide {

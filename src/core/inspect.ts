@@ -28,6 +28,8 @@ export interface Inspection {
     messages: MessageSummary[];
     tools: string[];
     params: Record<string, unknown>;
+    /** Tool invocations and file-processor calls: who was called with what. */
+    call: { provider: string | null; name: string | null; arguments: unknown } | null;
   };
   response: {
     family: ResponseFamily;
@@ -107,6 +109,12 @@ function paramsOf(body: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+function callOf(request: Record<string, unknown>): Inspection["request"]["call"] {
+  if ("tool_name" in request) return { provider: str(request["provider"]), name: str(request["tool_name"]), arguments: request["kwargs"] ?? null };
+  if ("file_id" in request) return { provider: str(request["provider"]), name: str(request["api"]), arguments: { file_id: request["file_id"] } };
+  return null;
+}
+
 export function inspect(rec: Recording): Inspection {
   const data = isObject(rec.data) ? rec.data : {};
   const request = isObject(data["request"]) ? data["request"] : {};
@@ -140,6 +148,7 @@ export function inspect(rec: Recording): Inspection {
       messages: messagesOf(body),
       tools: toolNames(body),
       params: paramsOf(body),
+      call: callOf(request),
     },
     response: {
       family,

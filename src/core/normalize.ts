@@ -4,15 +4,15 @@
  *
  * Two paths, one answer. Most files in a normalized repository need nothing, and proving that
  * must be cheap: the rules are checked on the `JSON.parse` value and the formatting with
- * `JSON.stringify` (see `formattedFast`). Anything that would change, or that the cheap proof
+ * `JSON.stringify` (see `proveFormatted` in format.ts). Anything that would change, or that the cheap proof
  * cannot decide, goes through the exact `PyValue` parse, which is also what a rewrite prints.
  */
-import { open, realpath, rename, stat, unlink, access, constants } from "node:fs/promises";
-import { dirname, basename, join } from "node:path";
-import { isRecorderFormatted } from "./format.js";
+import { access, constants, open, realpath, rename, stat, unlink } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { isRecorderFormatted, proveFormatted, type FormatProof } from "./format.js";
 import { runParallel } from "./parallel.js";
-import { parseExact, pyFloatRepr, pyStringLiteral, recorderFormat, type PyDict, type PyValue } from "./pyjson.js";
-import { isObject, readRecording, RecordingError, type NameHash, type Recording, type Rule } from "./recording.js";
+import { parseExact, PyJsonParseError, recorderFormat, type PyDict, type PyValue } from "./pyjson.js";
+import { isObject, readRecordingSync, RecordingError, type NameHash, type Recording, type Rule } from "./recording.js";
 
 // ---------------------------------------------------------------------------------------------
 // The rules
@@ -100,7 +100,7 @@ interface ValueModel<V> {
 
 const NATIVE: ValueModel<unknown> = {
   target: (value, recId) => (value.kind === "rec-id" ? recId : value.value),
-  // A native 0 may have been `0.0` in the text; callers rule that out (see floatZeroAt).
+  // A native 0 may have been `0.0` in the text; callers rule that out (see nativeSuffices).
   same: (stored, target) => stored === target,
   isNull: (stored) => stored === null,
   toJson: (v) => v,
@@ -203,71 +203,15 @@ export function applyRules(value: PyValue, recId: string | null): RulesResult {
 }
 
 /**
- * `JSON.parse` reads `0.0` as 0, which the native check takes for the int 0 the recorder writes.
- * In recorder-formatted text a float zero is spelled `0.0` / `-0.0`, so a search settles it.
+ * `JSON.parse` reads `0.0` as 0, which the native check would take for the int 0 the recorder
+ * writes. In a proven-formatted file a line whose number JS spells alike holds JS's `0`, an int;
+ * so only the respelled lines of the int-zero rules' keys can hide a float zero.
  */
-const INT_ZERO_KEYS = RESPONSE_RULES.filter((r) => r.value.kind === "int").map((r) => r.key);
-function floatZeroAt(formattedText: string): boolean {
-  return INT_ZERO_KEYS.some((k) => formattedText.includes(`"${k}": 0.0`) || formattedText.includes(`"${k}": -0.0`));
-}
+const INT_ZERO_KEYS = RESPONSE_RULES.filter((r) => r.value.kind === "int").map((r) => JSON.stringify(r.key));
 
-// ---------------------------------------------------------------------------------------------
-// Formatting, the fast proof
-
-/** One line of indent=2 output that holds a number: indent, optional key, the literal, comma. */
-const NUMBER_LINE = /^( *(?:"(?:[^"\\]|\\.)*": )?)(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(,?)$/;
-
-/**
- * Numbers `JSON.stringify` prints differently from Python's repr, found in the text itself:
- * 1e-6 ≤ |x| < 1e-4 (JS `0.00001`, Python `1e-05`) and one-digit negative exponents (JS `1e-7`,
- * Python `1e-07`). A hit inside a string only costs the slow path.
- */
-const JS_ONLY_NUMBER = / -?0\.0000|\de-[1-9][,\n]/;
-
-const NOT_ASCII = /[\u007f-\uffff]/;
-const NOT_ASCII_ALL = /[\u007f-\uffff]/g;
-
-/** Python's ensure_ascii applied to JSON text (only strings can hold such characters). */
-function escapeNonAscii(jsonText: string): string {
-  return jsonText.replace(NOT_ASCII_ALL, (c) => pyStringLiteral(c).slice(1, -1));
-}
-
-/** Python prints this literal back unchanged: ints always (but `-0`), floats when it is their repr. */
-function pythonKeepsLiteral(literal: string): boolean {
-  return /[.eE]/.test(literal) ? pyFloatRepr(Number(literal)) === literal : BigInt(literal).toString() === literal;
-}
-
-/**
- * Is `text` exactly what the recorder writes for its own value? Compares it with
- * `JSON.stringify(value, null, 2)` — native and fast — made Python-like where the two differ:
- * non-ASCII escaped, and number literals accepted line by line when Python prints them as
- * written (`1.0`, `7.6e-05`, big ints). `undefined` when only the exact parse can tell
- * (integer-like keys that JS reorders, numbers JS and Python spell differently).
- *
- * Why a line-count difference proves "not formatted": Python's and JS's indent=2 outputs of the
- * same document differ only inside lines (numbers, escapes) or by reordering lines (keys), never
- * in how many lines there are; duplicate keys, the one way to lose lines, Python never writes.
- */
-export function formattedFast(text: string, value: unknown): boolean | undefined {
-  if (!text.endsWith("\n")) return false;
-  let js = `${JSON.stringify(value, null, 2)}\n`;
-  if (NOT_ASCII.test(js)) js = escapeNonAscii(js);
-  if (js === text) return JS_ONLY_NUMBER.test(text) ? undefined : true;
-  const ours = text.split("\n");
-  const theirs = js.split("\n");
-  if (ours.length !== theirs.length) return false;
-  for (let i = 0; i < ours.length; i++) {
-    const a = ours[i] ?? "";
-    const b = theirs[i] ?? "";
-    if (a === b) continue;
-    const ma = NUMBER_LINE.exec(a);
-    const mb = NUMBER_LINE.exec(b);
-    if (ma === null || mb === null || ma[1] !== mb[1] || ma[3] !== mb[3]) return undefined;
-    const literal = ma[2] ?? "";
-    if (Number(literal) !== Number(mb[2])) return undefined;
-    if (!pythonKeepsLiteral(literal)) return false;
-  }
-  return JS_ONLY_NUMBER.test(text) ? undefined : true;
+/** True when the cheap path decides: formatted, and the native rule check is exact. */
+function nativeSuffices(proof: FormatProof): boolean {
+  return proof.formatted === true && !INT_ZERO_KEYS.some((k) => proof.respelled.has(k));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -280,12 +224,12 @@ export function formattedFast(text: string, value: unknown): boolean | undefined
  */
 export function assessNormalization(rec: Recording): Assessment {
   const recId = recIdFor(rec.name);
-  const formatted = formattedFast(rec.text, rec.data);
-  if (formatted === true && !floatZeroAt(rec.text)) {
+  const proof = proveFormatted(rec.text, rec.data);
+  if (nativeSuffices(proof)) {
     const { changes, notes } = nativeRules(rec.data, recId);
     return { file: rec.file, changes, reformat: false, notes };
   }
-  const { changes, notes, reformat } = exactPlan(rec, formatted, recId);
+  const { changes, notes, reformat } = exactPlan(rec, proof.formatted, recId);
   return { file: rec.file, changes, reformat, notes };
 }
 
@@ -298,12 +242,12 @@ function exactPlan(rec: Recording, formatted: boolean | undefined, recId: string
 /** The assessment plus the file as the recorder would write it. */
 export function planNormalization(rec: Recording): NormalizationPlan {
   const recId = recIdFor(rec.name);
-  const formatted = formattedFast(rec.text, rec.data);
-  if (formatted === true && !floatZeroAt(rec.text)) {
+  const proof = proveFormatted(rec.text, rec.data);
+  if (nativeSuffices(proof)) {
     const quick = nativeRules(rec.data, recId);
     if (quick.changes.length === 0) return { file: rec.file, changes: [], reformat: false, notes: quick.notes, text: rec.text };
   }
-  const { changes, notes, reformat, value } = exactPlan(rec, formatted, recId);
+  const { changes, notes, reformat, value } = exactPlan(rec, proof.formatted, recId);
   const text = changes.length === 0 && !reformat ? rec.text : recorderFormat(value);
   return { file: rec.file, changes, reformat, notes, text };
 }
@@ -323,6 +267,8 @@ export class WriteError extends Error {
 
 function describeFsError(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code ?? "";
+  if (code === "ENOENT") return "no such file";
+  if (code === "EISDIR") return "is a directory";
   if (code === "EACCES" || code === "EPERM") return "permission denied";
   if (code === "ENOSPC") return "no space left on device";
   if (code === "EROFS") return "read-only file system";
@@ -388,7 +334,7 @@ export function isNormalizeFailure(r: NormalizeResult): r is NormalizeFailure {
 
 async function normalizeFile(file: string, options: NormalizeTaskOptions): Promise<NormalizeResult> {
   try {
-    const rec = await readRecording(file);
+    const rec = readRecordingSync(file);
     if (!options.write) return { ...assessNormalization(rec), written: false };
     const { text, ...assessment } = planNormalization(rec);
     if (text === rec.text) return { ...assessment, written: false };
@@ -397,6 +343,8 @@ async function normalizeFile(file: string, options: NormalizeTaskOptions): Promi
   } catch (err) {
     if (err instanceof RecordingError) return { file, error: err.message, rule: err.rule, line: err.line, column: err.column };
     if (err instanceof WriteError) return { file, error: err.message, rule: "io", line: null, column: null };
+    // JSON.parse accepted the text, so this is not expected; still one file, not the whole run.
+    if (err instanceof PyJsonParseError) return { file, error: `invalid JSON: ${err.message}`, rule: "json", line: null, column: null };
     throw err;
   }
 }

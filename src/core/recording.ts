@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { findNodeAtLocation, parseTree, type ParseError } from "jsonc-parser";
+import { findNodeAtLocation, parseTree, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { describeParseError, parseExact, type PyValue } from "./pyjson.js";
 import { topLevelSpans } from "./spans.js";
 
@@ -151,7 +151,9 @@ function syntaxError(file: string, text: string, fallback: string): RecordingErr
   const errors: ParseError[] = [];
   parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   const first = errors[0];
-  const truncated = first !== undefined && first.offset + first.length >= text.trimEnd().length;
+  // The text ran out before the value closed (not: a complete value followed by garbage).
+  const truncated =
+    first !== undefined && first.offset + first.length >= text.trimEnd().length && printParseErrorCode(first.error) !== "EndOfFileExpected";
   const offset = truncated ? text.trimEnd().length : (first?.offset ?? 0);
   const pos = positionAt(text, offset);
   let message = first === undefined ? fallback : `invalid JSON: ${describeParseError(first.error)}`;
@@ -201,11 +203,39 @@ export interface ExactRequest {
   request: PyValue;
 }
 
+/** A JSON.parse value as Python sees it, for text known to print integral floats as `1.0`. */
+function fromNative(v: unknown): PyValue {
+  if (typeof v === "number") return Number.isInteger(v) ? BigInt(v) : v;
+  if (Array.isArray(v)) return v.map(fromNative);
+  if (isObject(v)) return new Map(Object.entries(v).map(([k, x]) => [k, fromNative(x)]));
+  return v as null | boolean | string;
+}
+
+/** Number literals JSON.parse cannot tell from ints: integral floats (`1.0`, `1e+16`), big ints. */
+const AMBIGUOUS_NUMBER = /\d\.0(?![0-9])|\de\+|\d{16}/;
+
+/**
+ * In a file known to be in the recorder's formatting the request is the lines between
+ * `\n  "request": ` and the next `\n  }`; when those hold no ambiguous number literal, the
+ * JSON.parse value is already exact (key order and duplicates do not matter to a sort_keys hash).
+ */
+function requestFromNative(rec: Recording): ExactRequest | null {
+  const data = rec.data;
+  if (!isObject(data)) return null;
+  const start = rec.text.indexOf('\n  "request": ');
+  const end = start < 0 ? -1 : rec.text.indexOf("\n  }", start);
+  if (end < 0 || AMBIGUOUS_NUMBER.test(rec.text.slice(start, end))) return null;
+  return { testId: "test_id" in data ? fromNative(data["test_id"]) : undefined, request: fromNative(data["request"]) };
+}
+
 /**
  * `test_id` and `request` parsed losslessly (ints vs floats, big ints, key order), reading only
- * their part of the text. The caller has already checked the document is valid JSON.
+ * their part of the text. The caller has already checked the document is valid JSON; `formatted`
+ * says it is also in the recorder's formatting, which allows a shortcut.
  */
-export function exactRequest(rec: Recording): ExactRequest {
+export function exactRequest(rec: Recording, formatted = false): ExactRequest {
+  const quick = formatted ? requestFromNative(rec) : null;
+  if (quick !== null) return quick;
   const spans = topLevelSpans(rec.text, ["test_id", "request"]);
   const t = spans.get("test_id");
   const r = spans.get("request");

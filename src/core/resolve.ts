@@ -2,8 +2,8 @@
  * Resolving a `<ref>` (SPEC): a path to a file, or a hash prefix of at least 4 hex digits matched
  * against recording file names under the root — without reading any recording.
  */
-import { stat } from "node:fs/promises";
-import { resolve } from "node:path";
+import { readdir, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
 
 import { discover, isGlob } from "./discover.js";
 import { nameHash } from "./recording.js";
@@ -28,13 +28,31 @@ export function matchesPrefix(file: string, prefix: string): boolean {
   return name.hash.startsWith(prefix) || (name.hash.length === 12 && prefix.startsWith(name.hash));
 }
 
+/**
+ * Files under `root` whose names match the prefix, inside `recordings` folders. A plain
+ * directory walk: only names are compared, nothing is opened, and no glob matcher runs per entry
+ * (on 30,000 recordings this is several times faster than a `**` glob, which keeps `show` flat).
+ */
 export async function findByPrefix(prefix: string, root: string): Promise<string[]> {
-  // Only names are listed; fast-glob filters them before any file is opened.
   const head = prefix.slice(0, Math.min(prefix.length, 12));
-  const patterns = [`**/recordings/**/${head}*.json`, `**/recordings/**/models-${head}*.json`];
-  const { default: fg } = await import("fast-glob");
-  const files = await fg(patterns, { cwd: root, absolute: true, onlyFiles: true, ignore: ["**/node_modules/**", "**/.git/**"], suppressErrors: true });
-  return files.filter((f) => matchesPrefix(f, prefix)).sort();
+  const found: string[] = [];
+  const walk = async (dir: string, inRecordings: boolean): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    const subdirs: Promise<void>[] = [];
+    for (const entry of entries) {
+      const name = entry.name;
+      if (entry.isDirectory()) {
+        if (name === "node_modules" || name === ".git") continue;
+        subdirs.push(walk(join(dir, name), inRecordings || name === "recordings"));
+      } else if (inRecordings && name.endsWith(".json") && (name.startsWith(head) || name.startsWith(`models-${head}`))) {
+        const file = join(dir, name);
+        if (matchesPrefix(file, prefix)) found.push(file);
+      }
+    }
+    await Promise.all(subdirs);
+  };
+  await walk(root, false);
+  return found.sort();
 }
 
 /** One recording file for a ref, or a RefError saying why not (no match, ambiguous). */
@@ -53,12 +71,21 @@ export async function resolveRef(ref: string, root: string): Promise<string> {
 }
 
 /** Several refs, each a path, a directory or glob (every recording in it), or a hash prefix. */
-export async function resolveMany(refs: readonly string[], root: string): Promise<{ files: string[]; errors: RefError[] }> {
+export interface Resolved {
+  files: string[];
+  errors: RefError[];
+  /** True when a ref was a directory or glob: the output is a batch even if one file matched. */
+  expanded: boolean;
+}
+
+export async function resolveMany(refs: readonly string[], root: string): Promise<Resolved> {
   const files: string[] = [];
   const errors: RefError[] = [];
+  let expanded = false;
   for (const ref of refs) {
     const info = await stat(resolve(process.cwd(), ref)).catch(() => undefined);
     if (info?.isDirectory() || (info === undefined && isGlob(ref))) {
+      expanded = true;
       const found = await discover([ref], root);
       if (found.files.length === 0) errors.push(new RefError(ref, `no recordings in ${ref}`));
       files.push(...found.files);
@@ -71,6 +98,6 @@ export async function resolveMany(refs: readonly string[], root: string): Promis
       else throw err;
     }
   }
-  return { files: [...new Set(files)], errors };
+  return { files: [...new Set(files)], errors, expanded };
 }
 

@@ -161,9 +161,9 @@ function checkRecIds(response: Record<string, unknown>, nameHashHex: string): Ra
   return [];
 }
 
-function checkNameHash(rec: Recording): RawFinding[] {
+function checkNameHash(rec: Recording, formatted: boolean): RawFinding[] {
   if (rec.name === null) return [];
-  const result = requestHash(exactRequest(rec));
+  const result = requestHash(exactRequest(rec, formatted));
   if (result.hash === null) {
     return [{ pointer: "/request", message: `cannot be replayed: ${result.note ?? "no hash rule"} (unreachable)`, rule: "name-hash" }];
   }
@@ -179,10 +179,13 @@ function checkNameHash(rec: Recording): RawFinding[] {
   return [];
 }
 
-function checkFormat(rec: Recording): RawFinding[] {
-  if (isRecorderFormatted(rec.text, rec.data, () => parseExact(rec.text))) return [];
-  return [{ pointer: "", message: "file is not in the recorder's formatting (json.dump indent=2 + newline); `recctl normalize --write` rewrites it", rule: "format" }];
-}
+const FORMAT_WARNING: readonly RawFinding[] = [
+  {
+    pointer: "",
+    message: "file is not in the recorder's formatting (json.dump indent=2 + newline); `recctl normalize --write` rewrites it",
+    rule: "format",
+  },
+];
 
 // ---------------------------------------------------------------------------------------------
 
@@ -210,8 +213,9 @@ export function validateRecording(rec: Recording, options: ValidateOptions): Fil
       if (rec.name !== null) warnings.push(...checkRecIds(response, rec.name.hash));
     }
     errors.push(...checkTestId(data));
-    if (isObject(data["request"]) && errors.length === 0) warnings.push(...checkNameHash(rec));
-    warnings.push(...checkFormat(rec));
+    const formatted = isRecorderFormatted(rec.text, rec.data, () => parseExact(rec.text));
+    if (isObject(data["request"]) && errors.length === 0) warnings.push(...checkNameHash(rec, formatted));
+    if (!formatted) warnings.push(...FORMAT_WARNING);
   }
   // Locating needs a tree parse; only files with findings pay for it.
   return {

@@ -79,7 +79,7 @@ function text(output: Output, results: readonly NormalizeResult[], mode: Normali
     if (!wouldChange(r)) continue;
     output.out(`${c.bold(output.path(r.file))}${r.written ? c.dim(" (written)") : ""}`);
     for (const line of collapseChanges(r.changes)) output.out(`  ${c.dim(`${line.label}:`)} ${c.red(line.from)} → ${c.green(line.to)}`);
-    if (r.reformat) output.out(`  ${c.dim("formatting:")} ${c.yellow("not the recorder's (json.dump indent=2 + newline); rewritten as it")}`);
+    if (r.reformat) output.out(`  ${c.dim("formatting:")} ${c.red("not the recorder's")} → ${c.green("json.dump(indent=2) + newline")}`);
   }
   const s = summarize(results);
   const failed = s.errors > 0 ? c.red(`; ${plural(s.errors, "file")} could not be processed (left untouched)`) : "";

@@ -68,6 +68,11 @@ export function printPruneNotices(output: Output, result: PruneResult): void {
     }
   }
   if (result.refused !== null) output.err(`recctl: ${c.red("nothing removed")}: ${result.refused}`);
+  const failed = (target: string, o: RemovalOutcome | undefined): void => {
+    if (o !== undefined && !o.removed) output.err(`recctl: ${c.red("not removed")}: ${target}: ${o.message ?? "unknown error"}`);
+  };
+  result.orphans.forEach((o, i) => failed(output.path(o.file), result.removal?.files[i]));
+  result.indexOrphans.forEach((r, i) => failed(`${output.path(r.indexPath)} row ${r.request_hash}`, result.removal?.rows[i]));
 }
 
 // ---------------------------------------------------------------------------------------------

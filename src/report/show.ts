@@ -24,6 +24,7 @@ function text(output: Output, s: Inspection): void {
   output.out(`${label("test")} ${s.test_id ?? c.dim("(none: shared recording)")}`);
   const r = s.request;
   output.out(`${label("request")} ${s.kind} ${r.method ?? ""} ${r.url ?? r.endpoint ?? ""}`.trimEnd());
+  if (r.call !== null) output.out(`${label("call")} ${r.call.provider ?? "?"}.${r.call.name ?? "?"}(${oneLine(JSON.stringify(r.call.arguments))})`);
   if (r.model !== null) output.out(`${label("model")} ${r.model}`);
   const params = Object.entries(r.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
   if (params.length > 0) output.out(`${label("params")} ${params.join(" ")}`);
