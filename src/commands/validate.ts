@@ -1,7 +1,8 @@
 /** `recctl validate [paths…]`: discover → validate on every core → reporter → exit code. */
 import type { CommonOptions } from "../cli.js";
 import { discover } from "../core/discover.js";
-import { validateMany } from "../core/validate.js";
+import { startWorkers } from "../core/parallel.js";
+import { VALIDATE_TASK, validateMany } from "../core/validate.js";
 import { validateReporters, type ValidateFormat } from "../report/validate.js";
 
 export interface ValidateCommandOptions extends CommonOptions {
@@ -13,12 +14,15 @@ export interface ValidateCommandOptions extends CommonOptions {
 
 export async function validateCommand(opts: ValidateCommandOptions): Promise<number> {
   const { output } = opts;
+  // A whole tree (no paths, or a directory/glob) will want every core: start the workers now,
+  // so they load while the files are found. A few named files (pre-commit) never start one.
+  const pool = opts.paths.length === 0 || opts.paths.some((p) => !p.endsWith(".json")) ? startWorkers(VALIDATE_TASK) : undefined;
   const found = await discover(opts.paths, opts.root);
   for (const m of found.missing) output.err(`recctl: ${m}: no such file or directory`);
   if (found.files.length === 0 && found.missing.length === 0) {
     output.err(`recctl: no recordings found under ${output.path(opts.root)} (looked for **/recordings/**/*.json)`);
   }
-  const reports = await validateMany(found.files, { schemaFile: opts.schema });
+  const reports = await validateMany(found.files, { schemaFile: opts.schema }, pool);
   validateReporters[opts.format](output, reports, opts.strict);
   const ioFailed = reports.some((r) => r.errors.some((e) => e.rule === "io"));
   if (found.missing.length > 0 || ioFailed) return 2;

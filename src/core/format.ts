@@ -71,7 +71,9 @@ export function proveFormatted(text: string, value: unknown): FormatProof {
       if (ma[2] !== undefined) respelled.add(ma[2]);
     }
   }
-  return { formatted: JS_ONLY_NUMBER.test(text) ? undefined : true, respelled };
+  // Both patterns need "0.0000" or "e-"; indexOf finds out far faster than the regex scan.
+  const mayHave = text.includes("0.0000") || text.includes("e-");
+  return { formatted: mayHave && JS_ONLY_NUMBER.test(text) ? undefined : true, respelled };
 }
 
 /**

@@ -2,6 +2,7 @@
  * Reading one recording: bytes → UTF-8 text → JSON, with exact positions for whatever is wrong,
  * and the facts every command needs (the hash its name claims, its request read exactly).
  */
+import { isUtf8 } from "node:buffer";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { findNodeAtLocation, parseTree, printParseErrorCode, type ParseError } from "jsonc-parser";
@@ -133,16 +134,15 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 }
 
 export function decodeUtf8(file: string, bytes: Uint8Array): string {
-  try {
-    return STRICT_UTF8.decode(bytes);
-  } catch {
-    const offset = firstInvalidUtf8(bytes);
-    // Position in characters: decode the valid prefix to count lines and columns.
-    const prefix = new TextDecoder().decode(bytes.subarray(0, offset));
-    const pos = positionAt(prefix, prefix.length);
-    const byte = (bytes[offset] ?? 0).toString(16).padStart(2, "0");
-    throw new RecordingError(file, `invalid UTF-8 (byte 0x${byte} at offset ${offset})`, "utf8", pos.line, pos.column);
-  }
+  // buffer.isUtf8 and Buffer#toString are simdutf-backed; the strict decoder is for the error path.
+  // (A byte-order mark is kept, so JSON.parse rejects it as Python's json.load does.)
+  if (isUtf8(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+  const offset = firstInvalidUtf8(bytes);
+  // Position in characters: decode the valid prefix to count lines and columns.
+  const prefix = new TextDecoder().decode(bytes.subarray(0, offset));
+  const pos = positionAt(prefix, prefix.length);
+  const byte = (bytes[offset] ?? 0).toString(16).padStart(2, "0");
+  throw new RecordingError(file, `invalid UTF-8 (byte 0x${byte} at offset ${offset})`, "utf8", pos.line, pos.column);
 }
 
 /** A syntax error located with jsonc-parser (V8's JSON.parse messages do not always carry one). */

@@ -36,17 +36,24 @@ export function matchesPrefix(file: string, prefix: string): boolean {
 export async function findByPrefix(prefix: string, root: string): Promise<string[]> {
   const head = prefix.slice(0, Math.min(prefix.length, 12));
   const found: string[] = [];
+  // Outside recordings folders, entries are typed to find directories; inside them (thousands of
+  // files) only names are read, and a name without ".json" is tried as a subfolder.
   const walk = async (dir: string, inRecordings: boolean): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
     const subdirs: Promise<void>[] = [];
-    for (const entry of entries) {
-      const name = entry.name;
-      if (entry.isDirectory()) {
-        if (name === "node_modules" || name === ".git") continue;
-        subdirs.push(walk(join(dir, name), inRecordings || name === "recordings"));
-      } else if (inRecordings && name.endsWith(".json") && (name.startsWith(head) || name.startsWith(`models-${head}`))) {
-        const file = join(dir, name);
-        if (matchesPrefix(file, prefix)) found.push(file);
+    if (inRecordings) {
+      const names = await readdir(dir).catch(() => [] as string[]);
+      for (const name of names) {
+        if (name.endsWith(".json")) {
+          if ((name.startsWith(head) || name.startsWith(`models-${head}`)) && matchesPrefix(name, prefix)) found.push(join(dir, name));
+        } else if (name !== "node_modules" && name !== ".git") {
+          subdirs.push(walk(join(dir, name), true));
+        }
+      }
+    } else {
+      const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+      for (const entry of entries) {
+        if (!entry.isDirectory() || entry.name === "node_modules" || entry.name === ".git") continue;
+        subdirs.push(walk(join(dir, entry.name), entry.name === "recordings"));
       }
     }
     await Promise.all(subdirs);

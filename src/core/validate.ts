@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { requestHash } from "./hash.js";
-import { runParallel } from "./parallel.js";
+import { runParallel, type WorkerPool } from "./parallel.js";
 import { isRecorderFormatted } from "./format.js";
 import { parseExact } from "./pyjson.js";
 import {
@@ -260,6 +260,8 @@ export async function runTask(files: string[], options: ValidateTaskOptions): Pr
   return out;
 }
 
-export async function validateMany(files: readonly string[], options: ValidateTaskOptions): Promise<FileReport[]> {
-  return runParallel(files, options, { url: new URL(import.meta.url), run: runTask });
+export const VALIDATE_TASK = new URL(import.meta.url);
+
+export async function validateMany(files: readonly string[], options: ValidateTaskOptions, pool?: WorkerPool): Promise<FileReport[]> {
+  return runParallel(files, options, { url: VALIDATE_TASK, run: runTask }, pool);
 }
