@@ -5,7 +5,7 @@ import type { CommonOptions } from "../cli.js";
 import { diffRecordings, diffSide, IgnoreError, parseIgnore, type DiffOptions } from "../core/diff.js";
 import { isObject, readRecording, RecordingError } from "../core/recording.js";
 import { diffReporters } from "../report/diff.js";
-import type { Output } from "../report/output.js";
+import { printFileError, printRefError, type Output } from "../report/output.js";
 
 export interface DiffCommandOptions extends CommonOptions {
   a: string;
@@ -33,8 +33,7 @@ async function load(ref: string, root: string, output: Output): Promise<{ file: 
   } catch (err) {
     const { RefError } = await import("../core/resolve.js");
     if (!(err instanceof RefError)) throw err;
-    output.err(`recctl: ${err.message}`);
-    for (const c of err.candidates) output.err(`  ${output.path(c)}`);
+    printRefError(output, err);
     return null;
   }
   try {
@@ -46,8 +45,7 @@ async function load(ref: string, root: string, output: Output): Promise<{ file: 
     return { file, data: rec.data };
   } catch (err) {
     if (!(err instanceof RecordingError)) throw err;
-    const loc = err.line === null ? "" : `:${err.line}:${err.column ?? 1}`;
-    output.err(`recctl: ${output.path(file)}${loc}: ${err.message}`);
+    printFileError(output, err);
     return null;
   }
 }

@@ -4,6 +4,7 @@ import { requestHash } from "../core/hash.js";
 import { exactRequest, nameAgrees, readRecording, RecordingError } from "../core/recording.js";
 import { resolveMany } from "../core/resolve.js";
 import { hashReporters, type HashRow } from "../report/hash.js";
+import { printFileError, printRefError } from "../report/output.js";
 
 export interface HashCommandOptions extends CommonOptions {
   refs: string[];
@@ -27,10 +28,7 @@ export async function hashFile(file: string): Promise<HashRow> {
 export async function hashCommand(opts: HashCommandOptions): Promise<number> {
   const { output } = opts;
   const { files, errors, expanded } = await resolveMany(opts.refs, opts.root);
-  for (const e of errors) {
-    output.err(`recctl: ${e.message}`);
-    for (const c of e.candidates) output.err(`  ${output.path(c)}`);
-  }
+  for (const e of errors) printRefError(output, e);
   const rows: HashRow[] = [];
   let failed = errors.length > 0;
   for (const file of files) {
@@ -38,8 +36,7 @@ export async function hashCommand(opts: HashCommandOptions): Promise<number> {
       rows.push(await hashFile(file));
     } catch (err) {
       if (!(err instanceof RecordingError)) throw err;
-      const loc = err.line === null ? "" : `:${err.line}:${err.column ?? 1}`;
-      output.err(`recctl: ${output.path(file)}${loc}: ${err.message}`);
+      printFileError(output, err);
       failed = true;
     }
   }

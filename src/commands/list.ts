@@ -4,6 +4,7 @@ import { discover } from "../core/discover.js";
 import { runParallel } from "../core/parallel.js";
 import { isFailure, runTask, type RecordingSummary } from "../core/summary.js";
 import { listReporters, type GroupBy } from "../report/list.js";
+import { printFileError } from "../report/output.js";
 
 export interface ListFilters {
   test: string | null;
@@ -31,8 +32,7 @@ export async function listCommand(opts: ListCommandOptions): Promise<number> {
   let failed = found.missing.length > 0;
   for (const r of results) {
     if (isFailure(r)) {
-      const loc = r.line === null ? "" : `:${r.line}:${r.column ?? 1}`;
-      output.err(`recctl: ${output.path(r.file)}${loc}: ${r.error} (skipped)`);
+      printFileError(output, { file: r.file, message: r.error, line: r.line, column: r.column }, " (skipped)");
       failed = true;
     } else if (keep(r, opts.filters)) {
       rows.push(r);

@@ -4,6 +4,7 @@ import { isObject, readRecording, RecordingError } from "../core/recording.js";
 import { detectFamily, NoAnswerError, reassemble } from "../core/reassemble/index.js";
 import { resolveMany } from "../core/resolve.js";
 import { reassembleReporters, type AnswerRow, type SkippedRow } from "../report/reassemble.js";
+import { printFileError, printRefError } from "../report/output.js";
 
 export interface ReassembleCommandOptions extends CommonOptions {
   refs: string[];
@@ -25,18 +26,14 @@ export async function reassembleCommand(opts: ReassembleCommandOptions): Promise
   const { output } = opts;
   const { files, errors, expanded } = await resolveMany(opts.refs, opts.root);
   let failed = errors.length > 0;
-  for (const e of errors) {
-    output.err(`recctl: ${e.message}`);
-    for (const c of e.candidates) output.err(`  ${output.path(c)}`);
-  }
+  for (const e of errors) printRefError(output, e);
   const rows: (AnswerRow | SkippedRow)[] = [];
   for (const file of files) {
     try {
       rows.push(await answerOf(file));
     } catch (err) {
       if (!(err instanceof RecordingError)) throw err;
-      const loc = err.line === null ? "" : `:${err.line}:${err.column ?? 1}`;
-      output.err(`recctl: ${output.path(file)}${loc}: ${err.message}`);
+      printFileError(output, err);
       failed = true;
     }
   }

@@ -5,6 +5,7 @@ import { inspect } from "../core/inspect.js";
 import { readRecording, RecordingError } from "../core/recording.js";
 import { RefError, resolveRef } from "../core/resolve.js";
 import { showReporters } from "../report/show.js";
+import { printFileError, printRefError } from "../report/output.js";
 
 export interface ShowCommandOptions extends CommonOptions {
   ref: string;
@@ -18,8 +19,7 @@ export async function showCommand(opts: ShowCommandOptions): Promise<number> {
     file = await resolveRef(opts.ref, opts.root);
   } catch (err) {
     if (!(err instanceof RefError)) throw err;
-    output.err(`recctl: ${err.message}`);
-    for (const c of err.candidates) output.err(`  ${output.path(c)}`);
+    printRefError(output, err);
     return 2;
   }
   if (opts.raw) {
@@ -32,8 +32,7 @@ export async function showCommand(opts: ShowCommandOptions): Promise<number> {
     return 0;
   } catch (err) {
     if (!(err instanceof RecordingError)) throw err;
-    const loc = err.line === null ? "" : `:${err.line}:${err.column ?? 1}`;
-    output.err(`recctl: ${output.path(file)}${loc}: ${err.message}`);
+    printFileError(output, err);
     return 2;
   }
 }

@@ -215,17 +215,21 @@ function fromNative(v: unknown): PyValue {
 const AMBIGUOUS_NUMBER = /\d\.0(?![0-9])|\de\+|\d{16}/;
 
 /**
- * In a file known to be in the recorder's formatting the request is the lines between
- * `\n  "request": ` and the next `\n  }`; when those hold no ambiguous number literal, the
- * JSON.parse value is already exact (key order and duplicates do not matter to a sort_keys hash).
+ * In a file known to be in the recorder's formatting the request is the text between
+ * `\n  "request": ` and the next `\n  }`. When it holds no ambiguous number literal the
+ * JSON.parse value is already exact (key order and duplicates do not matter to a sort_keys
+ * hash); otherwise just that text is parsed exactly.
  */
-function requestFromNative(rec: Recording): ExactRequest | null {
+function requestFromFormatted(rec: Recording): ExactRequest | null {
   const data = rec.data;
-  if (!isObject(data)) return null;
-  const start = rec.text.indexOf('\n  "request": ');
+  if (!isObject(data) || !isObject(data["request"])) return null;
+  const marker = '\n  "request": ';
+  const start = rec.text.indexOf(marker);
   const end = start < 0 ? -1 : rec.text.indexOf("\n  }", start);
-  if (end < 0 || AMBIGUOUS_NUMBER.test(rec.text.slice(start, end))) return null;
-  return { testId: "test_id" in data ? fromNative(data["test_id"]) : undefined, request: fromNative(data["request"]) };
+  if (end < 0) return null;
+  const requestText = rec.text.slice(start + marker.length, end + 4);
+  const testId = "test_id" in data ? fromNative(data["test_id"]) : undefined;
+  return { testId, request: AMBIGUOUS_NUMBER.test(requestText) ? parseExact(requestText) : fromNative(data["request"]) };
 }
 
 /**
@@ -234,7 +238,7 @@ function requestFromNative(rec: Recording): ExactRequest | null {
  * says it is also in the recorder's formatting, which allows a shortcut.
  */
 export function exactRequest(rec: Recording, formatted = false): ExactRequest {
-  const quick = formatted ? requestFromNative(rec) : null;
+  const quick = formatted ? requestFromFormatted(rec) : null;
   if (quick !== null) return quick;
   const spans = topLevelSpans(rec.text, ["test_id", "request"]);
   const t = spans.get("test_id");

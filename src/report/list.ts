@@ -18,7 +18,6 @@ function shortHash(row: RecordingSummary): string {
 
 type Cell = string | { colSpan: number; content: string };
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /**

@@ -32,3 +32,19 @@ export function processOutput(useColor: boolean): Output {
 export function printJson(output: Output, value: unknown): void {
   output.out(JSON.stringify(value, null, 2));
 }
+
+/** `path:line:col` where a position is known, else just the path. */
+export function located(output: Output, file: string, line: number | null, column: number | null): string {
+  return line === null ? output.path(file) : `${output.path(file)}:${line}:${column ?? 1}`;
+}
+
+/** One stderr line for a file that could not be read or parsed: `recctl: file:line:col: message`. */
+export function printFileError(output: Output, error: { file: string; message: string; line: number | null; column: number | null }, suffix = ""): void {
+  output.err(`recctl: ${located(output, error.file, error.line, error.column)}: ${error.message}${suffix}`);
+}
+
+/** A ref that matched nothing or too much: the message, then the candidates, one per line. */
+export function printRefError(output: Output, error: { message: string; candidates: readonly string[] }): void {
+  output.err(`recctl: ${error.message}`);
+  for (const c of error.candidates) output.err(`  ${output.path(c)}`);
+}
