@@ -49,9 +49,11 @@ export interface FormatProof {
  * same document differ only inside lines (numbers, escapes) or by reordering lines (keys), never
  * in how many lines there are; duplicate keys, the one way to lose lines, Python never writes.
  */
-export function proveFormatted(text: string, value: unknown): FormatProof {
+export function proveFormatted(text: string, value: unknown, ascii?: boolean): FormatProof {
   const respelled = new Set<string>();
-  if (!text.endsWith("\n") || !isEscapedAscii(text)) return { formatted: false, respelled };
+  // `ascii` comes from the reader (bytes = characters) and spares a scan of the whole text.
+  const escaped = ascii === undefined ? isEscapedAscii(text) : ascii && !text.includes("\u007f");
+  if (!text.endsWith("\n") || !escaped) return { formatted: false, respelled };
   let js = `${JSON.stringify(value, null, 2)}\n`;
   if (js !== text) js = escapeNonAscii(js);
   if (js !== text) {
@@ -80,7 +82,7 @@ export function proveFormatted(text: string, value: unknown): FormatProof {
  * Decides from the JSON.parse value where it can; only when that value cannot tell — integer-like
  * keys, numbers JS spells unlike Python — does it pay for the exact parse.
  */
-export function isRecorderFormatted(text: string, native: unknown, exact: () => PyValue): boolean {
-  return proveFormatted(text, native).formatted ?? recorderFormat(exact()) === text;
+export function isRecorderFormatted(text: string, native: unknown, exact: () => PyValue, ascii?: boolean): boolean {
+  return proveFormatted(text, native, ascii).formatted ?? recorderFormat(exact()) === text;
 }
 

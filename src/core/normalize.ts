@@ -224,7 +224,7 @@ function nativeSuffices(proof: FormatProof): boolean {
  */
 export function assessNormalization(rec: Recording): Assessment {
   const recId = recIdFor(rec.name);
-  const proof = proveFormatted(rec.text, rec.data);
+  const proof = proveFormatted(rec.text, rec.data, rec.ascii);
   if (nativeSuffices(proof)) {
     const { changes, notes } = nativeRules(rec.data, recId);
     return { file: rec.file, changes, reformat: false, notes };
@@ -235,14 +235,14 @@ export function assessNormalization(rec: Recording): Assessment {
 
 function exactPlan(rec: Recording, formatted: boolean | undefined, recId: string | null): RulesResult & { reformat: boolean; value: PyValue } {
   const value = parseExact(rec.text);
-  const reformat = !(formatted ?? isRecorderFormatted(rec.text, rec.data, () => value));
+  const reformat = !(formatted ?? isRecorderFormatted(rec.text, rec.data, () => value, rec.ascii));
   return { ...applyRules(value, recId), reformat, value };
 }
 
 /** The assessment plus the file as the recorder would write it. */
 export function planNormalization(rec: Recording): NormalizationPlan {
   const recId = recIdFor(rec.name);
-  const proof = proveFormatted(rec.text, rec.data);
+  const proof = proveFormatted(rec.text, rec.data, rec.ascii);
   if (nativeSuffices(proof)) {
     const quick = nativeRules(rec.data, recId);
     if (quick.changes.length === 0) return { file: rec.file, changes: [], reformat: false, notes: quick.notes, text: rec.text };

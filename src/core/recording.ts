@@ -71,6 +71,8 @@ export interface Recording {
   /** The document as JSON.parse reads it; the schema decides whether it has the recording shape. */
   data: unknown;
   name: NameHash | null;
+  /** Every byte was ASCII (known from reading; undefined when the text did not come from bytes). */
+  ascii?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -191,7 +193,8 @@ export function readRecordingSync(file: string): Recording {
     const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : (err as Error).message;
     throw new RecordingError(file, `cannot read: ${why}`, "io");
   }
-  return parseRecordingText(file, decodeUtf8(file, bytes));
+  const text = decodeUtf8(file, bytes);
+  return { ...parseRecordingText(file, text), ascii: text.length === bytes.length };
 }
 
 // ---------------------------------------------------------------------------------------------

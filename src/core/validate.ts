@@ -213,7 +213,7 @@ export function validateRecording(rec: Recording, options: ValidateOptions): Fil
       if (rec.name !== null) warnings.push(...checkRecIds(response, rec.name.hash));
     }
     errors.push(...checkTestId(data));
-    const formatted = isRecorderFormatted(rec.text, rec.data, () => parseExact(rec.text));
+    const formatted = isRecorderFormatted(rec.text, rec.data, () => parseExact(rec.text), rec.ascii);
     if (isObject(data["request"]) && errors.length === 0) warnings.push(...checkNameHash(rec, formatted));
     if (!formatted) warnings.push(...FORMAT_WARNING);
   }
