@@ -64,7 +64,8 @@ function github(output: Output, reports: readonly FileReport[], strict: boolean)
     for (const f of r.warnings) emit(strict ? "error" : "warning", r.file, f);
   }
   const s = summarize(reports);
-  output.err(`recctl validate: ${s.files} files, ${s.invalid} invalid, ${s.warnings} warnings`);
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+  output.err(`recctl validate: ${plural(s.files, "file")}, ${s.invalid} invalid, ${plural(s.warnings, "warning")}`);
 }
 
 function json(output: Output, reports: readonly FileReport[]): void {
