@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { normalizeString, requestHash } from "../../src/core/hash.js";
 import { pyUrlParse } from "../../src/core/pyurl.js";
 import { exactRequest, nameAgrees, nameHash, parseRecordingText, readRecording } from "../../src/core/recording.js";
+import { jsonFiles } from "../files.js";
 
 // dist-test/test/core/ is three levels below the repo root.
 const CASES_FILE = new URL("../../../test/fixtures/python-cases.json", import.meta.url);
@@ -61,15 +62,6 @@ const KNOWN_UNREACHABLE = new Map<string, string>([
   ],
 ]);
 
-function jsonFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...jsonFiles(full));
-    else if (entry.name.endsWith(".json")) out.push(full);
-  }
-  return out.sort();
-}
 
 function hashCase(name: string): HashCase {
   const found = cases.hash.find((c) => c.name === name);

@@ -20,6 +20,7 @@ import {
   pyStringLiteral,
   recorderFormat,
 } from "../../src/core/pyjson.js";
+import { jsonFiles } from "../files.js";
 
 // dist-test/test/core/ is three levels below the repo root.
 const CASES_FILE = new URL("../../../test/fixtures/python-cases.json", import.meta.url);
@@ -63,16 +64,6 @@ function roundCase(input: string, ndigits: number): RoundCase {
   return found;
 }
 
-/** Every `*.json` under a folder, sorted. */
-function jsonFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...jsonFiles(full));
-    else if (entry.name.endsWith(".json")) out.push(full);
-  }
-  return out.sort();
-}
 
 /**
  * Why a `JSON.parse` value cannot be printed back as Python would: an integral float (`1.0`)
