@@ -2,7 +2,7 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { CommonOptions } from "../cli.js";
-import { diffRecordings, diffSide, IgnoreError, parseIgnore, type DiffOptions } from "../core/diff.js";
+import { diffRecordings, diffSide, IgnoreError, parseIgnore, type DiffOptions } from "../core/diff/index.js";
 import { isObject, readRecording, RecordingError } from "../core/recording.js";
 import { diffReporters } from "../report/diff.js";
 import { printFileError, printRefError, type Output } from "../report/output.js";

@@ -8,7 +8,7 @@ import type { Change as TextChange } from "diff";
 // The two differs only, not the whole library (patch creation and parsing): diff starts fast.
 import { diffLines } from "diff/lib/diff/line.js";
 import { diffWordsWithSpace } from "diff/lib/diff/word.js";
-import { isVector, type Change, type Comparison, type RecordingDiff, type ResponseChange } from "../core/diff.js";
+import { isVector, type Change, type Comparison, type RecordingDiff, type ResponseChange } from "../core/diff/index.js";
 import { printJson, type Output } from "./output.js";
 
 export interface DiffReport {

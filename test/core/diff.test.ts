@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Chalk } from "chalk";
-import { diffRecordings, diffSide, IgnoreError, parseIgnore, toPointer, withoutIgnored, type DiffOptions, type RecordingDiff } from "../../src/core/diff.js";
+import { diffRecordings, diffSide, IgnoreError, parseIgnore, toPointer, withoutIgnored, type DiffOptions, type RecordingDiff } from "../../src/core/diff/index.js";
 import { readRecording } from "../../src/core/recording.js";
 import { renderTextDiff } from "../../src/report/diff.js";
 

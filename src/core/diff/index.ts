@@ -4,129 +4,16 @@
  * aside, so two recordings of the same answer are the same. `raw` compares every field of every
  * chunk. Pure: no I/O, no printing.
  */
-import { isObject } from "./recording.js";
-import { detectFamily, NoAnswerError, reassemble } from "./reassemble/index.js";
-import type { Reassembled, ResponseFamily } from "./types.js";
+import { isObject } from "../recording.js";
+import { detectFamily, NoAnswerError, reassemble } from "../reassemble/index.js";
+import type { Reassembled, ResponseFamily } from "../types.js";
+import { isIgnored, parseIgnore, toPointer, withoutIgnored, type IgnorePattern } from "./pointers.js";
+import { CHUNK_BOUNDARIES, CHUNK_TEXT_KEYS, EMPTY_MAPPING, LABEL_ORDER, NOISE_BY_KEY, type NoiseField } from "./noise.js";
+
+export { IgnoreError, parseIgnore, toPointer, withoutIgnored, type IgnorePattern } from "./pointers.js";
+export { CHUNK_BOUNDARIES, EMPTY_MAPPING, NOISE_FIELDS, type NoiseField } from "./noise.js";
 
 type JsonObject = Record<string, unknown>;
-
-// ---------------------------------------------------------------------------------------------
-// Pointers (RFC 6901) and --ignore patterns
-
-export function toPointer(path: readonly string[]): string {
-  let out = "";
-  for (const segment of path) out += `/${segment.replace(/~/g, "~0").replace(/\//g, "~1")}`;
-  return out;
-}
-
-/** A bad `--ignore` value: the CLI reports it as a usage error. */
-export class IgnoreError extends Error {
-  constructor(readonly pointer: string, message: string) {
-    super(message);
-    this.name = "IgnoreError";
-  }
-}
-
-/** Pointer segments; `*` stands for any one segment. Matches the pointer and everything below it. */
-export type IgnorePattern = readonly string[];
-
-export function parseIgnore(pointers: readonly string[]): IgnorePattern[] {
-  return pointers.map((pointer) => {
-    if (!pointer.startsWith("/")) {
-      throw new IgnoreError(pointer, `--ignore ${JSON.stringify(pointer)}: expected a JSON pointer starting with "/", e.g. /request/body/temperature`);
-    }
-    return pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-  });
-}
-
-function matches(pattern: IgnorePattern, path: readonly string[]): boolean {
-  if (pattern.length > path.length) return false;
-  for (let i = 0; i < pattern.length; i++) {
-    if (pattern[i] !== "*" && pattern[i] !== path[i]) return false;
-  }
-  return true;
-}
-
-function isIgnored(patterns: readonly IgnorePattern[], path: readonly string[]): boolean {
-  for (const p of patterns) if (matches(p, path)) return true;
-  return false;
-}
-
-/** The value with every part an ignore pattern names removed (arrays lose the elements named). */
-export function withoutIgnored(value: unknown, patterns: readonly IgnorePattern[], depth = 0): unknown {
-  if (patterns.length === 0) return value;
-  const keep = (key: string, child: unknown): { drop: boolean; next: unknown } => {
-    const here = patterns.filter((p) => p[depth] === "*" || p[depth] === key);
-    if (here.some((p) => p.length === depth + 1)) return { drop: true, next: child };
-    return { drop: false, next: withoutIgnored(child, here, depth + 1) };
-  };
-  if (Array.isArray(value)) {
-    let changed = false;
-    const out: unknown[] = [];
-    value.forEach((item: unknown, i) => {
-      const { drop, next } = keep(String(i), item);
-      if (drop || next !== item) changed = true;
-      if (!drop) out.push(next);
-    });
-    return changed ? out : value;
-  }
-  if (isObject(value)) {
-    let changed = false;
-    const out: JsonObject = {};
-    for (const [key, item] of Object.entries(value)) {
-      const { drop, next } = keep(key, item);
-      if (drop || next !== item) changed = true;
-      if (!drop) out[key] = next;
-    }
-    return changed ? out : value;
-  }
-  return value;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Noise: the one list of what a re-recording changes although the answer is the same
-
-export interface NoiseField {
-  /** A field name, anywhere in a response's data (chunks, nested objects, tool calls). */
-  key: string;
-  /** How the verdict names it. */
-  label: string;
-  /** Objects in which the field is data, not noise. */
-  except?: (parent: JsonObject) => boolean;
-}
-
-/** In model lists a model's `id` is its name (and the recorder keeps `id`/`created` there). */
-const isModel = (parent: JsonObject): boolean => parent["object"] === "model";
-
-/**
- * SPEC `diff`: ids, `created`, `obfuscation`, `system_fingerprint`, tool-call ids (an `id` in a
- * tool call), and the fields the recorder's response normalization rewrites (`created_at`, the
- * Ollama durations). The Responses API names the same ids `item_id`, `response_id`, `call_id`.
- */
-export const NOISE_FIELDS: readonly NoiseField[] = [
-  { key: "id", label: "ids", except: isModel },
-  { key: "item_id", label: "ids" },
-  { key: "response_id", label: "ids" },
-  { key: "call_id", label: "ids" },
-  { key: "created", label: "created", except: isModel },
-  { key: "created_at", label: "created_at" },
-  { key: "obfuscation", label: "obfuscation" },
-  { key: "system_fingerprint", label: "system_fingerprint" },
-  { key: "total_duration", label: "durations" },
-  { key: "load_duration", label: "durations" },
-  { key: "prompt_eval_duration", label: "durations" },
-  { key: "eval_duration", label: "durations" },
-];
-
-/** Noise that is not a field: how an answer is cut into chunks, and `{}` versus no mapping. */
-export const CHUNK_BOUNDARIES = "chunk boundaries";
-export const EMPTY_MAPPING = "empty id_normalization_mapping";
-
-const NOISE_BY_KEY = new Map(NOISE_FIELDS.map((f) => [f.key, f]));
-const LABEL_ORDER = [...new Set([...NOISE_FIELDS.map((f) => f.label), CHUNK_BOUNDARIES, EMPTY_MAPPING])];
-
-/** Fields of a stream's chunks that carry pieces of the answer: they differ when only the cut does. */
-const CHUNK_TEXT_KEYS = new Set(["content", "text", "reasoning", "reasoning_content", "thinking", "arguments", "partial_json", "response", "delta", "refusal"]);
 
 // ---------------------------------------------------------------------------------------------
 // Results
