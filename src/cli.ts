@@ -26,9 +26,9 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function common(cmd: Command, makeOutput: (color: boolean) => Output): CommonOptions {
+async function common(cmd: Command, makeOutput: (color: boolean) => Promise<Output>): Promise<CommonOptions> {
   const g = cmd.optsWithGlobals<GlobalOptions>();
-  return { root: resolve(process.cwd(), g.root), json: g.json, output: makeOutput(g.color && !g.json) };
+  return { root: resolve(process.cwd(), g.root), json: g.json, output: await makeOutput(g.color && !g.json) };
 }
 
 
@@ -81,7 +81,7 @@ export interface ExitSink {
   code: number;
 }
 
-export function buildProgram(sink: ExitSink, makeOutput: (color: boolean) => Output = processOutput): Command {
+export function buildProgram(sink: ExitSink, makeOutput: (color: boolean) => Promise<Output> = processOutput): Command {
   const program = new Command("recctl")
     .description("Validate, inspect, diff and prune LLM API recordings (llama-stack / OGX test recorder).")
     .version("0.1.0")
@@ -107,7 +107,7 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .addHelpText("after", EXAMPLES["validate"] ?? "")
     .action(async (paths: string[], opts: { format: "text" | "json" | "github"; strict: boolean; schema?: string }, cmd: Command) => {
       const { validateCommand } = await import("./commands/validate.js");
-      const c = common(cmd, makeOutput);
+      const c = await common(cmd, makeOutput);
       sink.code = await validateCommand({ ...c, paths, format: c.json ? "json" : opts.format, strict: opts.strict, schema: opts.schema ?? null });
     });
 
@@ -119,7 +119,7 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .addHelpText("after", EXAMPLES["hash"] ?? "")
     .action(async (refs: string[], opts: { explain: boolean }, cmd: Command) => {
       const { hashCommand } = await import("./commands/hash.js");
-      sink.code = await hashCommand({ ...common(cmd, makeOutput), refs, explain: opts.explain });
+      sink.code = await hashCommand({ ...(await common(cmd, makeOutput)), refs, explain: opts.explain });
     });
 
   program
@@ -134,7 +134,7 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .action(async (paths: string[], opts: { groupBy: "test" | "model" | "endpoint" | "none"; test?: string; model?: string; endpoint?: string }, cmd: Command) => {
       const { listCommand } = await import("./commands/list.js");
       sink.code = await listCommand({
-        ...common(cmd, makeOutput),
+        ...(await common(cmd, makeOutput)),
         paths,
         groupBy: opts.groupBy,
         filters: { test: opts.test ?? null, model: opts.model ?? null, endpoint: opts.endpoint ?? null },
@@ -149,7 +149,7 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .addHelpText("after", EXAMPLES["show"] ?? "")
     .action(async (ref: string, opts: { raw: boolean }, cmd: Command) => {
       const { showCommand } = await import("./commands/show.js");
-      sink.code = await showCommand({ ...common(cmd, makeOutput), ref, raw: opts.raw });
+      sink.code = await showCommand({ ...(await common(cmd, makeOutput)), ref, raw: opts.raw });
     });
 
   program
@@ -160,7 +160,7 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .addHelpText("after", EXAMPLES["reassemble"] ?? "")
     .action(async (refs: string[], _opts: unknown, cmd: Command) => {
       const { reassembleCommand } = await import("./commands/reassemble.js");
-      sink.code = await reassembleCommand({ ...common(cmd, makeOutput), refs });
+      sink.code = await reassembleCommand({ ...(await common(cmd, makeOutput)), refs });
     });
 
   program
@@ -173,7 +173,7 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .addHelpText("after", EXAMPLES["diff"] ?? "")
     .action(async (a: string, b: string, opts: { raw: boolean; ignore: string[] }, cmd: Command) => {
       const { diffCommand } = await import("./commands/diff.js");
-      sink.code = await diffCommand({ ...common(cmd, makeOutput), a, b, raw: opts.raw, ignore: opts.ignore });
+      sink.code = await diffCommand({ ...(await common(cmd, makeOutput)), a, b, raw: opts.raw, ignore: opts.ignore });
     });
 
   program
@@ -198,7 +198,7 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
       ) => {
         const { pruneCommand } = await import("./commands/prune.js");
         sink.code = await pruneCommand({
-          ...common(cmd, makeOutput),
+          ...(await common(cmd, makeOutput)),
           paths,
           collected: opts.collected,
           check: opts.check,
@@ -218,7 +218,7 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .addHelpText("after", EXAMPLES["normalize"] ?? "")
     .action(async (paths: string[], opts: { write: boolean; check: boolean }, cmd: Command) => {
       const { normalizeCommand } = await import("./commands/normalize.js");
-      sink.code = await normalizeCommand({ ...common(cmd, makeOutput), paths, write: opts.write, check: opts.check });
+      sink.code = await normalizeCommand({ ...(await common(cmd, makeOutput)), paths, write: opts.write, check: opts.check });
     });
 
   return program;

@@ -3,7 +3,7 @@
  * chalk's rules (TTY, NO_COLOR, FORCE_COLOR) and `--no-color`.
  */
 import { relative } from "node:path";
-import { Chalk, type ChalkInstance } from "chalk";
+import type { ChalkInstance } from "chalk";
 
 export interface Output {
   out: (text: string) => void;
@@ -18,12 +18,29 @@ export function displayPath(file: string, cwd: string = process.cwd()): string {
   return rel === "" ? "." : rel.startsWith("..") && rel.split("/").filter((s) => s === "..").length > 2 ? file : rel;
 }
 
-export function processOutput(useColor: boolean): Output {
-  const stdoutLevel = useColor && process.stdout.isTTY ? new Chalk().level : 0;
+/**
+ * Colourless stand-in for chalk: every style is the identity, chained or not (`c.bold.red(x)`).
+ * Most runs (pipes, CI, pre-commit, `--json`) never colour, and then chalk is not even loaded.
+ */
+const PLAIN: ChalkInstance = new Proxy((text: unknown) => String(text), {
+  // Not a thenable: `await` must not mistake it for a promise.
+  get: (_target, key) => (key === "level" ? 0 : key === "then" ? undefined : PLAIN),
+}) as unknown as ChalkInstance;
+
+async function colorFor(useColor: boolean): Promise<ChalkInstance> {
+  const env = process.env;
+  const forced = env["FORCE_COLOR"] !== undefined;
+  if (!useColor || (!forced && (!process.stdout.isTTY || (env["NO_COLOR"] ?? "") !== ""))) return PLAIN;
+  const { Chalk } = await import("chalk");
+  // chalk's own detection decides the level (FORCE_COLOR=0 means none).
+  return new Chalk({ level: new Chalk().level });
+}
+
+export async function processOutput(useColor: boolean): Promise<Output> {
   return {
     out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
     err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
-    color: new Chalk({ level: useColor ? (process.env["FORCE_COLOR"] !== undefined ? new Chalk().level : stdoutLevel) : 0 }),
+    color: await colorFor(useColor),
     path: (file) => displayPath(file),
   };
 }

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { requestHash } from "../../src/core/hash.js";
 import { parseExact, recorderFormat, type PyValue } from "../../src/core/pyjson.js";
 import { exactRequest, parseRecordingText } from "../../src/core/recording.js";
-import { FIXTURES, recctl, tempDir } from "./run.js";
+import { BIN, FIXTURES, recctl, tempDir } from "./run.js";
 
 const INVALID = join(FIXTURES, "invalid");
 const VALID = join(FIXTURES, "valid");
@@ -215,4 +216,18 @@ test("--schema uses another JSON Schema; a broken one is a one-line error with e
   assert.equal(broken.code, 2);
   assert.equal(broken.stderr.trim().split("\n").length, 1);
   assert.match(broken.stderr, /cannot read schema/);
+});
+
+test("colour: only when forced or on a TTY; NO_COLOR and --no-color turn it off", () => {
+  const file = "request-string.json";
+  const forced = recctl(["validate", file], { cwd: INVALID, env: { FORCE_COLOR: "1", NO_COLOR: "" } });
+  assert.match(forced.stdout, /\u001b\[31merror\u001b\[39m/);
+  // Piped, with neither variable set at all: no colour.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "FORCE_COLOR" && k !== "NO_COLOR"));
+  const piped = spawnSync(process.execPath, [BIN, "validate", file], { cwd: INVALID, env, encoding: "utf8" });
+  assert.equal(piped.status, 1);
+  assert.doesNotMatch(piped.stdout, /\u001b\[/);
+  const off = recctl(["--no-color", "validate", file], { cwd: INVALID, env: { FORCE_COLOR: "1", NO_COLOR: "" } });
+  assert.doesNotMatch(off.stdout, /\u001b\[/);
+  assert.equal(off.code, 1);
 });
