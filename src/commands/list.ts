@@ -2,7 +2,7 @@
 import type { CommonOptions } from "../cli.js";
 import { discover } from "../core/discover.js";
 import { runParallel } from "../core/parallel.js";
-import { isFailure, runTask, type RecordingSummary } from "../core/summary.js";
+import { isFailure, prepareTask, type RecordingSummary } from "../core/summary.js";
 import { listReporters, type GroupBy } from "../report/list.js";
 import { printFileError } from "../report/output.js";
 
@@ -27,7 +27,7 @@ export async function listCommand(opts: ListCommandOptions): Promise<number> {
   const { output } = opts;
   const found = await discover(opts.paths, opts.root);
   for (const m of found.missing) output.err(`recctl: ${m}: no such file or directory`);
-  const results = await runParallel(found.files, undefined, { url: new URL("../core/summary.js", import.meta.url), run: runTask });
+  const results = await runParallel(found.files, undefined, { url: new URL("../core/summary.js", import.meta.url), prepare: prepareTask });
   const rows: RecordingSummary[] = [];
   let failed = found.missing.length > 0;
   for (const r of results) {

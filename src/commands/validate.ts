@@ -2,8 +2,10 @@
 import type { CommonOptions } from "../cli.js";
 import { discover } from "../core/discover.js";
 import { startWorkers } from "../core/parallel.js";
-import { VALIDATE_TASK, validateMany } from "../core/validate.js";
-import { validateReporters, type ValidateFormat } from "../report/validate.js";
+import type { ValidateFormat } from "../report/validate.js";
+
+/** The validation task's module (core/validate.js); workers import it by this URL. */
+const VALIDATE_TASK = new URL("../core/validate.js", import.meta.url);
 
 export interface ValidateCommandOptions extends CommonOptions {
   paths: string[];
@@ -16,8 +18,13 @@ export async function validateCommand(opts: ValidateCommandOptions): Promise<num
   const { output } = opts;
   // A whole tree (no paths, or a directory/glob) will want every core: start the workers now,
   // so they load while the files are found. A few named files (pre-commit) never start one.
+  // (Started before this thread loads the validation modules itself.)
   const pool = opts.paths.length === 0 || opts.paths.some((p) => !p.endsWith(".json")) ? startWorkers(VALIDATE_TASK) : undefined;
-  const found = await discover(opts.paths, opts.root);
+  const [{ validateMany }, { validateReporters }, found] = await Promise.all([
+    import("../core/validate.js"),
+    import("../report/validate.js"),
+    discover(opts.paths, opts.root),
+  ]);
   for (const m of found.missing) output.err(`recctl: ${m}: no such file or directory`);
   if (found.files.length === 0 && found.missing.length === 0) {
     output.err(`recctl: no recordings found under ${output.path(opts.root)} (looked for **/recordings/**/*.json)`);

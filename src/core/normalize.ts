@@ -349,13 +349,11 @@ async function normalizeFile(file: string, options: NormalizeTaskOptions): Promi
   }
 }
 
-/** Runs in each thread: assesses (or rewrites) its share of files. */
-export async function runTask(files: string[], options: NormalizeTaskOptions): Promise<NormalizeResult[]> {
-  const out: NormalizeResult[] = [];
-  for (const file of files) out.push(await normalizeFile(file, options));
-  return out;
+/** Runs in each thread: assesses (or rewrites) the files it takes. */
+export async function prepareTask(options: NormalizeTaskOptions): Promise<(file: string) => Promise<NormalizeResult>> {
+  return (file) => normalizeFile(file, options);
 }
 
 export async function normalizeMany(files: readonly string[], options: NormalizeTaskOptions): Promise<NormalizeResult[]> {
-  return runParallel(files, options, { url: new URL(import.meta.url), run: runTask });
+  return runParallel(files, options, { url: new URL(import.meta.url), prepare: prepareTask });
 }

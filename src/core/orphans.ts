@@ -97,10 +97,8 @@ function confirmReadable(file: string): UnreadableRecording | null {
 }
 
 /** Runs in each thread for `prune`. */
-export async function runTask(files: string[]): Promise<Scan[]> {
-  const out: Scan[] = [];
-  for (const file of files) out.push(scanFile(file));
-  return out;
+export async function prepareTask(): Promise<(file: string) => Promise<Scan>> {
+  return async (file) => scanFile(file);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -334,7 +332,7 @@ async function judgeLegacy(scopes: readonly LegacyScope[]): Promise<LegacyFindin
 /** Reads every file (on every core) and judges it; legacy indexes are checked alongside. */
 export async function findOrphans(files: readonly string[], options: JudgeOptions): Promise<OrphanReport> {
   const [scans, legacy] = await Promise.all([
-    runParallel(files, undefined, { url: new URL(import.meta.url), run: runTask }),
+    runParallel(files, undefined, { url: new URL(import.meta.url), prepare: prepareTask }),
     judgeLegacy(options.legacy),
   ]);
   const readable = scans.filter((s): s is ScannedRecording => !isUnreadable(s));

@@ -1,8 +1,9 @@
 /**
- * Spreading per-file work over the machine's cores: the main thread takes a share and worker
- * threads the rest, each running the same task module. Results come back in input order.
- * Workers can be started before the file list is known (`startWorkers`), so their start-up —
- * loading the task's modules — overlaps with file discovery.
+ * Spreading per-file work over the machine's cores. The main thread and worker threads run the
+ * same task module and take files one at a time from a shared counter (Atomics), so every
+ * thread stays busy until the list is done, whatever the file sizes. Results come back in input
+ * order. Workers can be started before the file list is known (`startWorkers`), so loading the
+ * task's modules overlaps with file discovery.
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
@@ -10,13 +11,24 @@ import { Worker } from "node:worker_threads";
 /** Below this many files, starting a worker costs more than it saves. */
 const MIN_FILES_FOR_WORKERS = 48;
 
+/** What a task module exports: one-time setup for a thread, giving the per-file work. */
+export type PrepareTask<O, R> = (options: O) => Promise<(file: string) => Promise<R>>;
+
 export interface TaskModule<O, R> {
-  /** The module file that exports `runTask(files, options)`, as a URL. */
+  /** The module file that exports `prepareTask(options)`, as a URL (workers import it). */
   url: URL;
-  run: (files: string[], options: O) => Promise<R[]>;
+  prepare: PrepareTask<O, R>;
 }
 
-/** Worker threads that have loaded a task module and wait for their share of files. */
+/** The message a worker receives, and its reply: `[index, result]` for each file it took. */
+export interface WorkerJob {
+  files: readonly string[];
+  options: unknown;
+  counter: SharedArrayBuffer;
+}
+export type WorkerReply = [number, unknown][];
+
+/** Worker threads that have loaded a task module and wait for a job. */
 export class WorkerPool {
   private readonly idle: Worker[];
 
@@ -34,46 +46,47 @@ export class WorkerPool {
   }
 }
 
-function threadCount(files: number): number {
-  return files < MIN_FILES_FOR_WORKERS ? 1 : Math.min(availableParallelism(), 4);
+function maxThreads(): number {
+  return Math.min(availableParallelism(), 4);
 }
 
 /** Starts the workers a large run will use, before its files are known. */
 export function startWorkers(task: URL): WorkerPool {
-  return new WorkerPool(task, Math.min(availableParallelism(), 4) - 1);
+  return new WorkerPool(task, maxThreads() - 1);
 }
 
-function runOn<R>(worker: Worker, files: string[], options: unknown): Promise<R[]> {
-  return new Promise<R[]>((resolve, reject) => {
-    worker.once("message", (results: R[]) => resolve(results));
+/** Takes files from the shared counter until none are left; the caller's thread or a worker's. */
+export async function drain<R>(files: readonly string[], counter: Int32Array, each: (file: string) => Promise<R>): Promise<[number, R][]> {
+  const done: [number, R][] = [];
+  for (let i = Atomics.add(counter, 0, 1); i < files.length; i = Atomics.add(counter, 0, 1)) {
+    done.push([i, await each(files[i] ?? "")]);
+  }
+  return done;
+}
+
+function runOn(worker: Worker, job: WorkerJob): Promise<WorkerReply> {
+  return new Promise<WorkerReply>((resolve, reject) => {
+    worker.once("message", (reply: WorkerReply) => resolve(reply));
     worker.once("error", reject);
     worker.once("exit", (code) => {
       if (code !== 0) reject(new Error(`worker stopped with exit code ${code}`));
     });
-    worker.postMessage({ files, options });
+    worker.postMessage(job);
   });
 }
 
 export async function runParallel<O, R>(files: readonly string[], options: O, task: TaskModule<O, R>, pool?: WorkerPool): Promise<R[]> {
-  const threads = threadCount(files.length);
-  if (threads <= 1) {
-    pool?.release();
-    return task.run([...files], options);
-  }
-  const workers = pool?.take(threads - 1) ?? new WorkerPool(task.url, threads - 1).take(threads - 1);
+  const threads = files.length < MIN_FILES_FOR_WORKERS ? 1 : maxThreads();
+  const workers = threads <= 1 ? [] : (pool?.take(threads - 1) ?? new WorkerPool(task.url, threads - 1).take(threads - 1));
   pool?.release();
-  // Interleaved shares keep the split even when file sizes cluster by folder.
-  const shares: string[][] = Array.from({ length: workers.length + 1 }, () => []);
-  files.forEach((f, i) => shares[i % shares.length]?.push(f));
+  const counter = new SharedArrayBuffer(4);
+  const job: WorkerJob = { files, options, counter };
   const [mine, ...theirs] = await Promise.all([
-    task.run(shares[0] ?? [], options),
-    ...workers.map((w, i) => runOn<R>(w, shares[i + 1] ?? [], options)),
+    task.prepare(options).then((each) => drain(files, new Int32Array(counter), each)),
+    ...workers.map((w) => runOn(w, job)),
   ]);
-  const all = [mine ?? [], ...theirs];
-  const out: R[] = [];
-  for (let i = 0; i < files.length; i++) {
-    const r = all[i % all.length]?.[Math.floor(i / all.length)];
-    if (r !== undefined) out.push(r);
-  }
+  const out = new Array<R>(files.length);
+  for (const [i, r] of mine ?? []) out[i] = r;
+  for (const reply of theirs) for (const [i, r] of reply) out[i] = r as R;
   return out;
 }

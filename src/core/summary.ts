@@ -1,6 +1,6 @@
 /** The facts `list` shows for one recording, read from its JSON.parse value. */
 import { pyUrlParse } from "./pyurl.js";
-import { isObject, nameHash, readRecording, RecordingError } from "./recording.js";
+import { isObject, nameHash, readRecordingSync, RecordingError } from "./recording.js";
 
 export interface RecordingSummary {
   file: string;
@@ -46,19 +46,18 @@ export function summarizeData(file: string, data: unknown): RecordingSummary {
   };
 }
 
-/** Runs in each thread for `list`. */
-export async function runTask(files: string[]): Promise<(RecordingSummary | SummaryFailure)[]> {
-  const out: (RecordingSummary | SummaryFailure)[] = [];
-  for (const file of files) {
-    try {
-      const rec = await readRecording(file);
-      out.push(summarizeData(file, rec.data));
-    } catch (err) {
-      if (!(err instanceof RecordingError)) throw err;
-      out.push({ file, error: err.message, line: err.line, column: err.column });
-    }
+async function summarizeFile(file: string): Promise<RecordingSummary | SummaryFailure> {
+  try {
+    return summarizeData(file, readRecordingSync(file).data);
+  } catch (err) {
+    if (!(err instanceof RecordingError)) throw err;
+    return { file, error: err.message, line: err.line, column: err.column };
   }
-  return out;
+}
+
+/** Runs in each thread for `list`. */
+export async function prepareTask(): Promise<(file: string) => Promise<RecordingSummary | SummaryFailure>> {
+  return summarizeFile;
 }
 
 export function isFailure(r: RecordingSummary | SummaryFailure): r is SummaryFailure {

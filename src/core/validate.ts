@@ -252,16 +252,12 @@ export interface ValidateTaskOptions {
   schemaFile: string | null;
 }
 
-/** Runs in each thread: compiles the schema once, validates its share of files. */
-export async function runTask(files: string[], options: ValidateTaskOptions): Promise<FileReport[]> {
+/** Runs in each thread: compiles (or loads) the schema once, then validates file by file. */
+export async function prepareTask(options: ValidateTaskOptions): Promise<(file: string) => Promise<FileReport>> {
   const validateSchema = await loadValidator(options.schemaFile);
-  const out: FileReport[] = [];
-  for (const f of files) out.push(await validateFile(f, { validateSchema }));
-  return out;
+  return (file) => validateFile(file, { validateSchema });
 }
 
-export const VALIDATE_TASK = new URL(import.meta.url);
-
 export async function validateMany(files: readonly string[], options: ValidateTaskOptions, pool?: WorkerPool): Promise<FileReport[]> {
-  return runParallel(files, options, { url: VALIDATE_TASK, run: runTask }, pool);
+  return runParallel(files, options, { url: new URL(import.meta.url), prepare: prepareTask }, pool);
 }

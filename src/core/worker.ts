@@ -1,14 +1,11 @@
-/** Worker-thread entry for runParallel: loads the task module, then runs it on the share it is sent. */
+/** Worker-thread entry for runParallel: loads the task module, then drains the job it is sent. */
 import { parentPort, workerData } from "node:worker_threads";
-
-interface Job {
-  files: string[];
-  options: unknown;
-}
+import { drain, type PrepareTask, type WorkerJob } from "./parallel.js";
 
 const { module } = workerData as { module: string };
-const mod = (await import(module)) as { runTask: (files: string[], options: unknown) => Promise<unknown[]> };
-parentPort?.once("message", async (job: Job) => {
-  parentPort?.postMessage(await mod.runTask(job.files, job.options));
+const mod = (await import(module)) as { prepareTask: PrepareTask<unknown, unknown> };
+parentPort?.once("message", async (job: WorkerJob) => {
+  const each = await mod.prepareTask(job.options);
+  parentPort?.postMessage(await drain(job.files, new Int32Array(job.counter), each));
   parentPort?.close();
 });
