@@ -206,22 +206,44 @@ export interface ExactRequest {
   request: PyValue;
 }
 
-/** A JSON.parse value as Python sees it, for text known to print integral floats as `1.0`. */
-function fromNative(v: unknown): PyValue {
+/**
+ * A JSON.parse value as Python sees it: integral numbers are ints — except the literals that
+ * were marked beforehand (`"\u0000#1.0"`), which come back as what their literal says.
+ */
+function fromNative(v: unknown, marked = false): PyValue {
   if (typeof v === "number") return Number.isInteger(v) ? BigInt(v) : v;
-  if (Array.isArray(v)) return v.map(fromNative);
-  if (isObject(v)) return new Map(Object.entries(v).map(([k, x]) => [k, fromNative(x)]));
-  return v as null | boolean | string;
+  if (typeof v === "string") {
+    if (!marked || !v.startsWith(MARK)) return v;
+    const literal = v.slice(MARK.length);
+    return /[.eE]/.test(literal) ? Number(literal) : BigInt(literal);
+  }
+  if (Array.isArray(v)) return v.map((x) => fromNative(x, marked));
+  if (isObject(v)) return new Map(Object.entries(v).map(([k, x]) => [k, fromNative(x, marked)]));
+  return v as null | boolean;
 }
 
-/** Number literals JSON.parse cannot tell from ints: integral floats (`1.0`, `1e+16`), big ints. */
-const AMBIGUOUS_NUMBER = /\d\.0(?![0-9])|\de\+|\d{16}/;
+/** Prefix of a marked number literal; text that already holds it takes the exact parse. */
+const MARK = "\u0000#";
+const MARK_IN_TEXT = "\\u0000#";
+
+/**
+ * In recorder formatting a number value is alone at the end of its line, after its key if any:
+ * `    "temperature": 1.0,` or `      7,`. (Strings cannot hold a raw newline, so a string line
+ * never matches.)
+ */
+const NUMBER_LINE = /^( *(?:"(?:[^"\\\n]|\\.)*": )?)(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(,?)$/gm;
+
+/** Literals JSON.parse would turn into something Python does not: integral floats, big ints. */
+function ambiguous(literal: string): boolean {
+  const n = Number(literal);
+  return /[.eE]/.test(literal) ? Number.isInteger(n) : !Number.isSafeInteger(n);
+}
 
 /**
  * In a file known to be in the recorder's formatting the request is the text between
- * `\n  "request": ` and the next `\n  }`. When it holds no ambiguous number literal the
- * JSON.parse value is already exact (key order and duplicates do not matter to a sort_keys
- * hash); otherwise just that text is parsed exactly.
+ * `\n  "request": ` and the next `\n  }`. Its ambiguous number literals are marked as strings,
+ * so the native JSON.parse reads it exactly (key order and duplicates do not matter to a
+ * sort_keys hash).
  */
 function requestFromFormatted(rec: Recording): ExactRequest | null {
   const data = rec.data;
@@ -232,7 +254,14 @@ function requestFromFormatted(rec: Recording): ExactRequest | null {
   if (end < 0) return null;
   const requestText = rec.text.slice(start + marker.length, end + 4);
   const testId = "test_id" in data ? fromNative(data["test_id"]) : undefined;
-  return { testId, request: AMBIGUOUS_NUMBER.test(requestText) ? parseExact(requestText) : fromNative(data["request"]) };
+  if (requestText.includes(MARK_IN_TEXT)) return { testId, request: parseExact(requestText) };
+  let marked = false;
+  const text = requestText.replace(NUMBER_LINE, (line, head: string, literal: string, comma: string) => {
+    if (!ambiguous(literal)) return line;
+    marked = true;
+    return `${head}"${MARK_IN_TEXT}${literal}"${comma}`;
+  });
+  return { testId, request: marked ? fromNative(JSON.parse(text), true) : fromNative(data["request"]) };
 }
 
 /**

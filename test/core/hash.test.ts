@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { normalizeString, requestHash } from "../../src/core/hash.js";
+import { parseExact, recorderFormat } from "../../src/core/pyjson.js";
 import { pyUrlParse } from "../../src/core/pyurl.js";
 import { exactRequest, nameAgrees, nameHash, parseRecordingText, readRecording } from "../../src/core/recording.js";
 import { jsonFiles } from "../files.js";
@@ -98,6 +99,30 @@ describe("the request hash", () => {
       assert.equal(result.hash, c.hash);
     });
   }
+
+  // validate reads the request of a file in recorder formatting from its JSON.parse value, with
+  // integral floats and big ints marked first; it must hash exactly like the lossless parse.
+  for (const c of cases.hash) {
+    test(`the formatted-file shortcut agrees with the exact parse: ${c.name}`, () => {
+      const text = recorderFormat(parseExact(c.recording));
+      const rec = parseRecordingText("case.json", text);
+      assert.equal(requestHash(exactRequest(rec, true)).hash, c.hash);
+    });
+  }
+
+  test("the formatted-file shortcut: 1.0, 1e+16, big ints, and a string that looks like its mark", () => {
+    const doc = (extra: string): string =>
+      recorderFormat(
+        parseExact(
+          `{"test_id": "t.py::t", "request": {"method": "POST", "url": "http://h/v1/x", "body": {"a": 1.0, "b": [1e16, 2, 12345678901234567890], "c": {"d": -0.0}${extra}}}, "response": {"body": null, "is_streaming": false}}`,
+        ),
+      );
+    // A NUL-then-"#" string (JSON "\u0000#1.0") and a backslash-u text (JSON "\\u0000#1.0").
+    for (const extra of ["", ', "s": "\\u0000#1.0"', ', "s": "\\\\u0000#1.0"']) {
+      const rec = parseRecordingText("x.json", doc(extra));
+      assert.equal(requestHash(exactRequest(rec, true)).normalized, requestHash(exactRequest(rec, false)).normalized, extra);
+    }
+  });
 
   test("model-list paths leave test_id out of the hash", () => {
     const c = hashCase("model-list paths leave test_id out of the hash (/v1/models)");
