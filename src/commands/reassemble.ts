@@ -1,10 +1,9 @@
 /** `recctl reassemble <ref…>` (alias `text`): the final answer of each recording. */
 import type { CommonOptions } from "../cli.js";
-import { isObject, readRecording, RecordingError } from "../core/recording.js";
+import { isObject, readRecording } from "../core/recording.js";
 import { detectFamily, NoAnswerError, reassemble } from "../core/reassemble/index.js";
-import { resolveMany } from "../core/resolve.js";
 import { reassembleReporters, type AnswerRow, type SkippedRow } from "../report/reassemble.js";
-import { printFileError, printRefError } from "../report/output.js";
+import { perFile } from "./refs.js";
 
 export interface ReassembleCommandOptions extends CommonOptions {
   refs: string[];
@@ -24,19 +23,7 @@ export async function answerOf(file: string): Promise<AnswerRow | SkippedRow> {
 
 export async function reassembleCommand(opts: ReassembleCommandOptions): Promise<number> {
   const { output } = opts;
-  const { files, errors, expanded } = await resolveMany(opts.refs, opts.root);
-  let failed = errors.length > 0;
-  for (const e of errors) printRefError(output, e);
-  const rows: (AnswerRow | SkippedRow)[] = [];
-  for (const file of files) {
-    try {
-      rows.push(await answerOf(file));
-    } catch (err) {
-      if (!(err instanceof RecordingError)) throw err;
-      printFileError(output, err);
-      failed = true;
-    }
-  }
+  const { rows, failed, expanded, files } = await perFile<AnswerRow | SkippedRow>(opts, answerOf);
   const single = opts.refs.length === 1 && files.length === 1 && !expanded;
   const only = rows[0];
   if (single && only !== undefined && "reason" in only) {
