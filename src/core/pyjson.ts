@@ -289,21 +289,3 @@ function writeDict(dict: PyDict, out: string[], indent: number | undefined, sort
 export function recorderFormat(value: PyValue): string {
   return `${dumps(value, { indent: 2 })}\n`;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Native values (from JSON.parse) — the fast path
-
-/** Converts a `PyValue` to a plain JS value (ints become numbers; for display and schema checks). */
-export function toNative(value: PyValue): unknown {
-  if (typeof value === "bigint") return Number(value);
-  if (Array.isArray(value)) return value.map(toNative);
-  if (value instanceof Map) {
-    const obj: Record<string, unknown> = {};
-    // defineProperty, so a "__proto__" key stays a plain key as it does with JSON.parse.
-    for (const [k, v] of value) {
-      Object.defineProperty(obj, k, { value: toNative(v), enumerable: true, writable: true, configurable: true });
-    }
-    return obj;
-  }
-  return value;
-}
