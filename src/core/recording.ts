@@ -5,7 +5,7 @@
 import { isUtf8 } from "node:buffer";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { findNodeAtLocation, parseTree, printParseErrorCode, type ParseError } from "jsonc-parser";
+import { parseTree, printParseErrorCode, visit, type ParseError } from "jsonc-parser";
 import { describeParseError, parseExact, type PyValue } from "./pyjson.js";
 import { topLevelSpans } from "./spans.js";
 
@@ -97,20 +97,37 @@ function unescapePointer(segment: string): string {
   return segment.replace(/~1/g, "/").replace(/~0/g, "~");
 }
 
-/** Where a JSON pointer's value starts; falls back to the nearest existing parent. */
+/** Thrown inside the visitor to stop scanning once the pointer's value is found. */
+const FOUND = Symbol("found");
+
+/**
+ * Where a JSON pointer's value starts; falls back to the nearest existing parent. Scans only up
+ * to the value: containers off the pointer's path are skipped, and the scan stops when found.
+ */
 export function pointerPosition(text: string, pointer: string): Position | null {
-  const root = parseTree(text);
-  if (root === undefined) return null;
-  const path: (string | number)[] = pointer === "" ? [] : pointer.slice(1).split("/").map(unescapePointer);
-  for (let n = path.length; n >= 0; n--) {
-    const segments = path.slice(0, n).map((seg, i) => {
-      const parent = findNodeAtLocation(root, path.slice(0, i));
-      return parent?.type === "array" && /^\d+$/.test(String(seg)) ? Number(seg) : seg;
+  const target = pointer === "" ? [] : pointer.slice(1).split("/").map(unescapePointer);
+  let best: { depth: number; line: number; column: number } | null = null;
+  /** Records a value at `path`; true when its children are worth visiting (it is on the way). */
+  const reach = (path: (string | number)[], line: number, character: number): boolean => {
+    if (path.length > target.length || !path.every((seg, i) => String(seg) === target[i])) return false;
+    if (best === null || path.length > best.depth) best = { depth: path.length, line: line + 1, column: character + 1 };
+    if (path.length === target.length) throw FOUND;
+    return true;
+  };
+  try {
+    visit(text, {
+      onObjectBegin: (_o, _l, line, character, path) => reach(path(), line, character),
+      onArrayBegin: (_o, _l, line, character, path) => reach(path(), line, character),
+      onLiteralValue: (_v, _o, _l, line, character, path) => void reach(path(), line, character),
+      // jsonc-parser ends a skipped container only through these (none given: it never resumes).
+      onObjectEnd: () => undefined,
+      onArrayEnd: () => undefined,
     });
-    const node = findNodeAtLocation(root, segments);
-    if (node !== undefined) return positionAt(text, node.offset);
+  } catch (err) {
+    if (err !== FOUND) throw err;
   }
-  return null;
+  const found = best as { line: number; column: number } | null;
+  return found === null ? null : { line: found.line, column: found.column };
 }
 
 // ---------------------------------------------------------------------------------------------
