@@ -4,7 +4,7 @@
  * `json.dumps(normalized, sort_keys=True)`. This module owns those rules.
  */
 import { createHash } from "node:crypto";
-import { dumps, formatFixed, pyRound, type PyDict, type PyValue } from "./pyjson.js";
+import { formatFixed, pyFloatRepr, pyRound, pyStringLiteral, sortPyKeys, type PyDict, type PyValue } from "./pyjson.js";
 import { pyUrlParse } from "./pyurl.js";
 import { requestKindFromKeys } from "./request-kind.js";
 import type { RequestKind } from "./types.js";
@@ -50,49 +50,108 @@ function asciiDigits(literal: string): string {
   return out;
 }
 
+/**
+ * A LONG_DECIMAL match needs a "." followed by a digit, ASCII or not (non-ASCII digits, astral
+ * ones as surrogate pairs, all lie at or above U+0080): a cheap test that rules most strings out.
+ */
+const MAY_HAVE_DECIMAL = /\.[0-9\u0080-\uffff]/;
+
 export function normalizeString(s: string): string {
   let out = s;
   for (const { marker, pattern, replacement } of FILE_SEARCH_NOISE) {
     if (out.includes(marker)) out = out.replace(pattern, replacement);
   }
-  return out.replace(LONG_DECIMAL, (m) => formatFixed(Number(asciiDigits(m)), 5));
+  return MAY_HAVE_DECIMAL.test(out) ? out.replace(LONG_DECIMAL, (m) => formatFixed(Number(asciiDigits(m)), 5)) : out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The hashed text: `json.dumps(obj, sort_keys=True)`, normalizing on the way
+
+/**
+ * How a value is read and written. `nativeInts`: the value came from `JSON.parse` of a text with
+ * no ambiguous number literal, so an integral JS number is a Python int (in a PyValue ints are
+ * bigint and every JS number is a float). `normalize`: `_normalize_body_for_hash` applies.
+ */
+interface Walk {
+  nativeInts: boolean;
+  normalize: boolean;
+}
+
+/** `{"k": v, …}` with keys in Python's order (code points), from already written values. */
+function writeObject(members: [string, string][]): string {
+  let out = "";
+  for (const [key, text] of sortPyKeys(members, ([k]) => k)) out += `${out === "" ? "{" : ", "}${pyStringLiteral(key)}: ${text}`;
+  return out === "" ? "{}" : `${out}}`;
+}
+
+const AS_IS: Walk = { nativeInts: false, normalize: false };
+const AS_IS_NATIVE: Walk = { nativeInts: true, normalize: false };
+const NORMALIZED: Walk = { nativeInts: false, normalize: true };
+const NORMALIZED_NATIVE: Walk = { nativeInts: true, normalize: true };
+
+function normalizing(walk: Walk): Walk {
+  return walk.nativeInts ? NORMALIZED_NATIVE : NORMALIZED;
 }
 
 /**
- * `_normalize_body_for_hash`: floats rounded to 5 places, strings de-noised, recursively. Like
- * the recorder, a dict at the root *or directly inside a list* counts as a root: its
- * extra_body/extra_query lose `project_id` (list items are normalized with `_is_root=True`).
+ * One pass over the value that normalizes (when asked) and prints it as Python's
+ * `json.dumps(…, sort_keys=True)` would. Normalizing follows `_normalize_body_for_hash`: floats
+ * rounded to 5 places, strings de-noised, recursively; a dict at the root *or directly inside a
+ * list* counts as a root, so its extra_body/extra_query lose `project_id`. `skip` is a key this
+ * dict leaves out (`project_id` there, or Bedrock's top-level `stream_options`).
  */
-export function normalizeValue(value: PyValue, isRoot = true): PyValue {
-  if (typeof value === "number") return pyRound(value, 5);
-  if (typeof value === "string") return normalizeString(value);
-  if (Array.isArray(value)) return value.map((item) => normalizeValue(item, true));
-  if (value instanceof Map) {
-    const out: PyDict = new Map();
-    for (const [k, v] of value) out.set(k, normalizeValue(v, false));
-    if (isRoot) {
-      for (const key of ["extra_body", "extra_query"]) {
-        const extra = out.get(key);
-        if (extra instanceof Map) extra.delete("project_id");
+function write(value: unknown, walk: Walk, isRoot = true, skip: string | null = null): string {
+  switch (typeof value) {
+    case "string":
+      return pyStringLiteral(walk.normalize ? normalizeString(value) : value);
+    case "bigint":
+      return value.toString();
+    case "number":
+      if (walk.nativeInts && Number.isInteger(value)) return Number.isSafeInteger(value) ? String(value) : BigInt(value).toString();
+      return pyFloatRepr(walk.normalize ? pyRound(value, 5) : value);
+    case "boolean":
+      return value ? "true" : "false";
+    case "object": {
+      if (value === null) return "null";
+      if (Array.isArray(value)) {
+        let out = "";
+        for (const item of value as unknown[]) out += `${out === "" ? "[" : ", "}${write(item, walk, true)}`;
+        return out === "" ? "[]" : `${out}]`;
       }
+      const members: [string, string][] = [];
+      const add = (key: string, item: unknown): void => {
+        if (key === skip) return;
+        const childSkip = walk.normalize && isRoot && (key === "extra_body" || key === "extra_query") ? "project_id" : null;
+        members.push([key, write(item, walk, false, childSkip)]);
+      };
+      if (value instanceof Map) for (const [key, item] of value as PyDict) add(key, item);
+      else for (const key of Object.keys(value)) add(key, (value as Record<string, unknown>)[key]);
+      return writeObject(members);
     }
-    return out;
+    default:
+      return "null";
   }
-  return value;
 }
 
-/** The body as hashed; Bedrock's varying `stream_options` is dropped from its top level. */
-export function normalizeBody(body: PyValue, dropStreamOptions: boolean): PyValue {
-  const normalized = normalizeValue(body);
-  if (dropStreamOptions && normalized instanceof Map) normalized.delete("stream_options");
-  return normalized;
+/** Python's `json.dumps(value, sort_keys=True)`, byte for byte (no normalizing). */
+export function dumpsSorted(value: PyValue): string {
+  return write(value, AS_IS);
 }
 
-export interface HashInput {
-  /** The file's top-level `test_id`; `undefined` when the key is absent (2025 layouts). */
-  testId: PyValue | undefined;
-  request: PyValue;
-}
+/** What is hashed: a file's `test_id` and `request`, as PyValues or as JSON.parse values. */
+export type HashInput =
+  | {
+      /** The file's top-level `test_id`; `undefined` when the key is absent (2025 layouts). */
+      testId: PyValue | undefined;
+      request: PyValue;
+      native?: false;
+    }
+  | {
+      /** JSON.parse values of a text without ambiguous number literals (see `Walk.nativeInts`). */
+      testId: unknown;
+      request: unknown;
+      native: true;
+    };
 
 export interface HashResult {
   kind: RequestKind;
@@ -103,42 +162,57 @@ export interface HashResult {
   note?: string;
 }
 
-function str(dict: PyDict, key: string): string {
-  const v = dict.get(key);
+type Dict = Map<string, unknown> | Record<string, unknown>;
+
+function isDict(v: unknown): v is Dict {
+  return v instanceof Map || (typeof v === "object" && v !== null && !Array.isArray(v));
+}
+
+function has(dict: Dict, key: string): boolean {
+  return dict instanceof Map ? dict.has(key) : Object.hasOwn(dict, key);
+}
+
+function get(dict: Dict, key: string): unknown {
+  return dict instanceof Map ? dict.get(key) : has(dict, key) ? dict[key] : undefined;
+}
+
+function str(dict: Dict, key: string): string {
+  const v = get(dict, key);
   return typeof v === "string" ? v : "";
 }
 
-export function classifyRequest(request: PyValue): RequestKind {
-  return request instanceof Map ? requestKindFromKeys((key) => request.has(key)) : "unknown";
+export function classifyRequest(request: unknown): RequestKind {
+  return isDict(request) ? requestKindFromKeys((key) => has(request, key)) : "unknown";
 }
 
-function inferenceObject(request: PyDict, testId: PyValue | undefined): PyDict {
+function inferenceText(request: Dict, testId: unknown, walk: Walk): string {
   const url = pyUrlParse(str(request, "url"));
+  // Bedrock's varying `stream_options` is dropped from the body's top level.
   const bedrock = url.netloc.includes("bedrock");
-  const normalized: PyDict = new Map<string, PyValue>([
-    ["method", str(request, "method").toUpperCase()],
-    ["endpoint", url.path],
-    ["body", normalizeBody(request.get("body") ?? null, bedrock)],
-  ]);
+  const members: [string, string][] = [
+    ["method", write(str(request, "method").toUpperCase(), walk)],
+    ["endpoint", write(url.path, walk)],
+    ["body", write(get(request, "body") ?? null, normalizing(walk), true, bedrock ? "stream_options" : null)],
+  ];
   // Recordings written before test isolation carry no test_id key and were hashed without it.
-  if (!MODEL_LIST_PATHS.includes(url.path) && testId !== undefined) normalized.set("test_id", testId);
-  return normalized;
+  if (!MODEL_LIST_PATHS.includes(url.path) && testId !== undefined) members.push(["test_id", write(testId, walk)]);
+  return writeObject(members);
 }
 
-function rawHttpObject(request: PyDict, testId: PyValue | undefined): PyDict {
-  return new Map<string, PyValue>([
-    ["test_id", testId ?? request.get("test_id") ?? null],
-    ["url", str(request, "url")],
-    ["method", str(request, "method").toUpperCase()],
-    ["payload", normalizeValue(request.get("payload") ?? null)],
+function rawHttpText(request: Dict, testId: unknown, walk: Walk): string {
+  return writeObject([
+    ["test_id", write(testId ?? get(request, "test_id") ?? null, walk)],
+    ["url", write(str(request, "url"), walk)],
+    ["method", write(str(request, "method").toUpperCase(), walk)],
+    ["payload", write(get(request, "payload") ?? null, normalizing(walk))],
   ]);
 }
 
-function toolObject(request: PyDict): PyDict {
-  return new Map<string, PyValue>([
-    ["provider", request.get("provider") ?? null],
-    ["tool_name", request.get("tool_name") ?? null],
-    ["kwargs", request.get("kwargs") ?? null],
+function toolText(request: Dict, walk: Walk): string {
+  return writeObject([
+    ["provider", write(get(request, "provider") ?? null, walk)],
+    ["tool_name", write(get(request, "tool_name") ?? null, walk)],
+    ["kwargs", write(get(request, "kwargs") ?? null, walk)],
   ]);
 }
 
@@ -147,12 +221,14 @@ export function sha256Hex(text: string): string {
 }
 
 /** The hash the recorder would name this request's file after. */
-export function requestHash({ testId, request }: HashInput): HashResult {
+export function requestHash(input: HashInput): HashResult {
+  const { testId, request } = input;
   const kind = classifyRequest(request);
-  let object: PyDict;
-  if (kind === "inference" && request instanceof Map) object = inferenceObject(request, testId);
-  else if (kind === "raw-http" && request instanceof Map) object = rawHttpObject(request, testId);
-  else if (kind === "tool" && request instanceof Map) object = toolObject(request);
+  const walk = input.native === true ? AS_IS_NATIVE : AS_IS;
+  let normalized: string;
+  if (kind === "inference" && isDict(request)) normalized = inferenceText(request, testId, walk);
+  else if (kind === "raw-http" && isDict(request)) normalized = rawHttpText(request, testId, walk);
+  else if (kind === "tool" && isDict(request)) normalized = toolText(request, walk);
   else {
     const note =
       kind === "file-processor"
@@ -160,6 +236,5 @@ export function requestHash({ testId, request }: HashInput): HashResult {
         : "request has no known shape (inference, raw HTTP or tool)";
     return { kind, hash: null, normalized: null, note };
   }
-  const normalized = dumps(object, { sortKeys: true });
   return { kind, hash: sha256Hex(normalized), normalized };
 }

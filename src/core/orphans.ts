@@ -60,9 +60,10 @@ function scanFile(file: string): Scan {
     // Size and mtime as read: removal refuses a file that changed since.
     const head = readHead(file);
     if (!head.braced) readRecordingSync(file); // throws the positioned syntax error
-    const { testId, request } = readRequest(file, head);
+    const exact = readRequest(file, head);
+    const { testId, request } = exact;
     const name = nameHash(file);
-    const { hash } = requestHash({ testId, request });
+    const { hash } = requestHash(exact);
     const inner = request instanceof Map ? request.get("test_id") : undefined;
     const id = typeof testId === "string" ? testId : typeof inner === "string" ? inner : null;
     return {

@@ -202,10 +202,14 @@ const SHORT_ESCAPES: Record<string, string> = {
 /** Python's ESCAPE_ASCII: everything outside printable ASCII (space..~) is escaped. */
 const NEEDS_ESCAPE = /[\\"\u0000-\u001f\u007f-\uffff]/g;
 
+/** Where Python's escaping and JSON.stringify's part: DEL and everything beyond ASCII. */
+const BEYOND_ASCII = /[\u007f-\uffff]/;
+
 /** `json.dumps(s)` with `ensure_ascii=True`: UTF-16 code units, so astral chars become pairs. */
 export function pyStringLiteral(s: string): string {
-  NEEDS_ESCAPE.lastIndex = 0;
-  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
+  // Within ASCII (but DEL) JSON.stringify escapes exactly as Python does: \" \\ \b \f \n \r \t,
+  // other controls as lowercase \u00XX.
+  if (!BEYOND_ASCII.test(s)) return JSON.stringify(s);
   return `"${s.replace(NEEDS_ESCAPE, (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}"`;
 }
 
@@ -225,34 +229,40 @@ export function comparePyStr(a: string, b: string): number {
   return pa.length - pb.length;
 }
 
+/** Sorts dict members (in place) by key as `sort_keys=True` does: by code point. */
+export function sortPyKeys<T>(members: T[], key: (member: T) => string): T[] {
+  // Without surrogates, UTF-16 order (JS `<`) is code point order.
+  if (members.some((m) => SURROGATE.test(key(m)))) return members.sort((a, b) => comparePyStr(key(a), key(b)));
+  return members.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
 // ---------------------------------------------------------------------------------------------
 // dumps
 
 export interface DumpsOptions {
   /** Python's `indent`: undefined is the one-line form with separators ", " and ": ". */
   indent?: number;
-  sortKeys?: boolean;
 }
 
-/** `json.dumps(value, indent=…, sort_keys=…)`, byte for byte. */
+/** `json.dumps(value, indent=…)`, byte for byte (`sort_keys=True`: hash.ts `dumpsSorted`). */
 export function dumps(value: PyValue, options: DumpsOptions = {}): string {
   const out: string[] = [];
-  write(value, out, options.indent, options.sortKeys === true, "");
+  write(value, out, options.indent, "");
   return out.join("");
 }
 
-function write(value: PyValue, out: string[], indent: number | undefined, sortKeys: boolean, pad: string): void {
+function write(value: PyValue, out: string[], indent: number | undefined, pad: string): void {
   if (value === null) out.push("null");
   else if (value === true) out.push("true");
   else if (value === false) out.push("false");
   else if (typeof value === "string") out.push(pyStringLiteral(value));
   else if (typeof value === "bigint") out.push(value.toString());
   else if (typeof value === "number") out.push(pyFloatRepr(value));
-  else if (Array.isArray(value)) writeList(value, out, indent, sortKeys, pad);
-  else writeDict(value, out, indent, sortKeys, pad);
+  else if (Array.isArray(value)) writeList(value, out, indent, pad);
+  else writeDict(value, out, indent, pad);
 }
 
-function writeList(list: PyValue[], out: string[], indent: number | undefined, sortKeys: boolean, pad: string): void {
+function writeList(list: PyValue[], out: string[], indent: number | undefined, pad: string): void {
   if (list.length === 0) {
     out.push("[]");
     return;
@@ -262,12 +272,12 @@ function writeList(list: PyValue[], out: string[], indent: number | undefined, s
   out.push(indent === undefined ? "[" : `[\n${inner}`);
   list.forEach((item, i) => {
     if (i > 0) out.push(sep);
-    write(item, out, indent, sortKeys, inner);
+    write(item, out, indent, inner);
   });
   out.push(indent === undefined ? "]" : `\n${pad}]`);
 }
 
-function writeDict(dict: PyDict, out: string[], indent: number | undefined, sortKeys: boolean, pad: string): void {
+function writeDict(dict: PyDict, out: string[], indent: number | undefined, pad: string): void {
   if (dict.size === 0) {
     out.push("{}");
     return;
@@ -276,11 +286,10 @@ function writeDict(dict: PyDict, out: string[], indent: number | undefined, sort
   const sep = indent === undefined ? ", " : `,\n${inner}`;
   out.push(indent === undefined ? "{" : `{\n${inner}`);
   const keys = [...dict.keys()];
-  if (sortKeys) keys.sort(comparePyStr);
   keys.forEach((key, i) => {
     if (i > 0) out.push(sep);
     out.push(pyStringLiteral(key), ": ");
-    write(dict.get(key) ?? null, out, indent, sortKeys, inner);
+    write(dict.get(key) ?? null, out, indent, inner);
   });
   out.push(indent === undefined ? "}" : `\n${pad}}`);
 }

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { parseTree, printParseErrorCode, visit, type ParseError } from "jsonc-parser";
 import { describeParseError, parseExact, type PyValue } from "./pyjson.js";
+import type { HashInput } from "./hash.js";
 import { topLevelSpans } from "./spans.js";
 
 /** The rule a finding comes from; stable names, printed and in `--json`. */
@@ -217,11 +218,11 @@ export function readRecordingSync(file: string): Recording {
 // ---------------------------------------------------------------------------------------------
 // The exact request
 
-export interface ExactRequest {
-  /** undefined when the file has no top-level `test_id` key. */
-  testId: PyValue | undefined;
-  request: PyValue;
-}
+/**
+ * `test_id` (undefined when the file has no such key) and `request` as Python reads them: as
+ * PyValues, or (`native`) as JSON.parse values known to hold no ambiguous number literal.
+ */
+export type ExactRequest = HashInput;
 
 /**
  * A JSON.parse value as Python sees it: integral numbers are ints — except the literals that
@@ -270,15 +271,18 @@ function requestFromFormatted(rec: Recording): ExactRequest | null {
   const end = start < 0 ? -1 : rec.text.indexOf("\n  }", start);
   if (end < 0) return null;
   const requestText = rec.text.slice(start + marker.length, end + 4);
-  const testId = "test_id" in data ? fromNative(data["test_id"]) : undefined;
-  if (requestText.includes(MARK_IN_TEXT)) return { testId, request: parseExact(requestText) };
+  const testId = "test_id" in data ? data["test_id"] : undefined;
   let marked = false;
   const text = requestText.replace(NUMBER_LINE, (line, head: string, literal: string, comma: string) => {
     if (!ambiguous(literal)) return line;
     marked = true;
     return `${head}"${MARK_IN_TEXT}${literal}"${comma}`;
   });
-  return { testId, request: marked ? fromNative(JSON.parse(text), true) : fromNative(data["request"]) };
+  // Nothing ambiguous: the JSON.parse values are exact as they are.
+  if (!marked) return { testId, request: data["request"], native: true };
+  const pyTestId = testId === undefined ? undefined : fromNative(testId);
+  if (requestText.includes(MARK_IN_TEXT)) return { testId: pyTestId, request: parseExact(requestText) };
+  return { testId: pyTestId, request: fromNative(JSON.parse(text), true) };
 }
 
 /**
