@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { parseTree, printParseErrorCode, visit, type ParseError } from "jsonc-parser";
 import { describeParseError, parseExact, type PyValue } from "./pyjson.js";
+import { proveFormatted } from "./format.js";
 import type { HashInput } from "./hash.js";
 import { topLevelSpans } from "./spans.js";
 
@@ -258,20 +259,41 @@ function ambiguous(literal: string): boolean {
 }
 
 /**
- * In a file known to be in the recorder's formatting the request is the text between
- * `\n  "request": ` and the next `\n  }`. Its ambiguous number literals are marked as strings,
- * so the native JSON.parse reads it exactly (key order and duplicates do not matter to a
- * sort_keys hash).
+ * The request's text, when it is laid out as the recorder lays it out (one number per line, so
+ * NUMBER_LINE sees every number literal): in a file in recorder formatting, the text between
+ * `\n  "request": ` and the next `\n  }`; in any other file, the `request` member's own text
+ * when that, taken out of the file, is exactly `json.dumps(request, indent=2)`.
  */
-function requestFromFormatted(rec: Recording): ExactRequest | null {
+function requestLayout(rec: Recording, formatted: boolean): string | null {
+  const data = rec.data as Record<string, unknown>;
+  if (formatted) {
+    const marker = '\n  "request": ';
+    const start = rec.text.indexOf(marker);
+    const end = start < 0 ? -1 : rec.text.indexOf("\n  }", start);
+    return end < 0 ? null : rec.text.slice(start + marker.length, end + 4);
+  }
+  const span = topLevelSpans(rec.text, ["request"]).get("request");
+  if (span === undefined) return null;
+  const text = rec.text.slice(span.start, span.end);
+  // Inside the file every line after the first is indented two more spaces.
+  const own = `${text.replace(/\n {2}/g, "\n")}\n`;
+  return proveFormatted(own, data["request"]).formatted === true ? text : null;
+}
+
+/**
+ * The request read from its JSON.parse value when its text is in the recorder's layout: with
+ * no ambiguous number literal the value is exact as it is; otherwise those literals are marked
+ * as strings so that the native JSON.parse reads them exactly (key order and duplicates do not
+ * matter to a sort_keys hash). Null when the exact parse must do it.
+ */
+function requestFromLayout(rec: Recording, formatted: boolean): ExactRequest | null {
   const data = rec.data;
   if (!isObject(data) || !isObject(data["request"])) return null;
-  const marker = '\n  "request": ';
-  const start = rec.text.indexOf(marker);
-  const end = start < 0 ? -1 : rec.text.indexOf("\n  }", start);
-  if (end < 0) return null;
-  const requestText = rec.text.slice(start + marker.length, end + 4);
   const testId = "test_id" in data ? data["test_id"] : undefined;
+  // A number as test_id (a schema error) would need its literal: leave it to the exact parse.
+  if (typeof testId === "number" || isObject(testId) || Array.isArray(testId)) return null;
+  const requestText = requestLayout(rec, formatted);
+  if (requestText === null) return null;
   let marked = false;
   const text = requestText.replace(NUMBER_LINE, (line, head: string, literal: string, comma: string) => {
     if (!ambiguous(literal)) return line;
@@ -288,11 +310,14 @@ function requestFromFormatted(rec: Recording): ExactRequest | null {
 /**
  * `test_id` and `request` parsed losslessly (ints vs floats, big ints, key order), reading only
  * their part of the text. The caller has already checked the document is valid JSON; `formatted`
- * says it is also in the recorder's formatting, which allows a shortcut.
+ * says it is also in the recorder's formatting, which spares finding the request's text.
  */
 export function exactRequest(rec: Recording, formatted = false): ExactRequest {
-  const quick = formatted ? requestFromFormatted(rec) : null;
-  if (quick !== null) return quick;
+  return requestFromLayout(rec, formatted) ?? losslessRequest(rec);
+}
+
+/** `test_id` and `request` through the lossless parser, whatever the layout. */
+export function losslessRequest(rec: Recording): ExactRequest {
   const spans = topLevelSpans(rec.text, ["test_id", "request"]);
   const t = spans.get("test_id");
   const r = spans.get("request");
