@@ -4,7 +4,8 @@
  * pre-commit case) loads only what it needs.
  */
 import { resolve } from "node:path";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { WARNING_RULES, type WarningRule } from "./core/types.js";
 import { processOutput, type Output } from "./report/output.js";
 
 export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
@@ -26,6 +27,14 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** A repeatable option limited to `choices` (commander's own check covers single values only). */
+function repeatableChoice(flags: string, description: string, choices: readonly string[]): Option {
+  return new Option(flags, description).choices(choices).argParser((value: string, previous: string[] | undefined) => {
+    if (!choices.includes(value)) throw new InvalidArgumentError(`Allowed choices are ${choices.join(", ")}.`);
+    return [...(previous ?? []), value];
+  });
+}
+
 async function common(cmd: Command, makeOutput: (color: boolean) => Promise<Output>): Promise<CommonOptions> {
   const g = cmd.optsWithGlobals<GlobalOptions>();
   return { root: resolve(process.cwd(), g.root), json: g.json, output: await makeOutput(g.color && !g.json) };
@@ -38,6 +47,7 @@ Examples:
   $ recctl validate                                  every **/recordings/**/*.json under --root
   $ recctl validate tests/integration/inference/recordings/ab12*.json
   $ recctl validate --strict --format github         CI: warnings fail too, annotations inline
+  $ recctl validate --strict --ignore format         fail on unreachable files, not on layout
   $ recctl validate --json | jq '.files[] | select(.valid | not) | .file'`,
   hash: `
 Examples:
@@ -104,12 +114,16 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "github"]).default("text"))
     .option("--strict", "warnings (unreachable, rec- ids, formatting) fail too", false)
     .option("--schema <file>", "validate against this JSON Schema instead of the bundled one")
+    .addOption(repeatableChoice("--ignore <rule>", "neither check nor report this warning rule (repeatable)", WARNING_RULES))
     .addHelpText("after", EXAMPLES["validate"] ?? "")
-    .action(async (paths: string[], opts: { format: "text" | "json" | "github"; strict: boolean; schema?: string }, cmd: Command) => {
-      const { validateCommand } = await import("./commands/validate.js");
-      const c = await common(cmd, makeOutput);
-      sink.code = await validateCommand({ ...c, paths, format: c.json ? "json" : opts.format, strict: opts.strict, schema: opts.schema ?? null });
-    });
+    .action(
+      async (paths: string[], opts: { format: "text" | "json" | "github"; strict: boolean; schema?: string; ignore?: WarningRule[] }, cmd: Command) => {
+        const { validateCommand } = await import("./commands/validate.js");
+        const c = await common(cmd, makeOutput);
+        const format = c.json ? "json" : opts.format;
+        sink.code = await validateCommand({ ...c, paths, format, strict: opts.strict, schema: opts.schema ?? null, ignore: opts.ignore ?? [] });
+      },
+    );
 
   program
     .command("hash")
@@ -185,9 +199,13 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .option("--delete", "remove the orphans listed", false)
     .option("--allow-partial", "let --delete proceed although the collection had errors", false)
     .addOption(
-      new Option("--reason <reason>", "only orphans with this reason (repeatable)")
-        .choices(["unreachable", "test-file-missing", "not-collected", "index-orphan", "unindexed"])
-        .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+      repeatableChoice("--reason <reason>", "only orphans with this reason (repeatable)", [
+        "unreachable",
+        "test-file-missing",
+        "not-collected",
+        "index-orphan",
+        "unindexed",
+      ]),
     )
     .addHelpText("after", EXAMPLES["prune"] ?? "")
     .action(

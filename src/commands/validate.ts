@@ -2,6 +2,7 @@
 import type { CommonOptions } from "../cli.js";
 import { discover } from "../core/discover.js";
 import { startWorkers } from "../core/parallel.js";
+import type { WarningRule } from "../core/types.js";
 import type { ValidateFormat } from "../report/validate.js";
 
 /** The validation task's module (core/validate.js); workers import it by this URL. */
@@ -12,6 +13,7 @@ export interface ValidateCommandOptions extends CommonOptions {
   format: ValidateFormat;
   strict: boolean;
   schema: string | null;
+  ignore: WarningRule[];
 }
 
 export async function validateCommand(opts: ValidateCommandOptions): Promise<number> {
@@ -29,7 +31,7 @@ export async function validateCommand(opts: ValidateCommandOptions): Promise<num
   if (found.files.length === 0 && found.missing.length === 0) {
     output.err(`recctl: no recordings found under ${output.path(opts.root)} (looked for **/recordings/**/*.json)`);
   }
-  const reports = await validateMany(found.files, { schemaFile: opts.schema }, pool);
+  const reports = await validateMany(found.files, { schemaFile: opts.schema, ignore: opts.ignore }, pool);
   validateReporters[opts.format](output, reports, opts.strict);
   const ioFailed = reports.some((r) => r.errors.some((e) => e.rule === "io"));
   if (found.missing.length > 0 || ioFailed) return 2;

@@ -258,23 +258,31 @@ function ambiguous(literal: string): boolean {
   return /[.eE]/.test(literal) ? Number.isInteger(n) : !Number.isSafeInteger(n);
 }
 
+/** What precedes the request in the recorder's layout: `{`, then maybe a `test_id` string or null. */
+const ROOT_PREFIX = /^\{(?:\n {2}"test_id": (?:null|"(?:[^"\\\n]|\\.)*"),)?$/;
+
 /**
  * The request's text, when it is laid out as the recorder lays it out (one number per line, so
- * NUMBER_LINE sees every number literal): in a file in recorder formatting, the text between
- * `\n  "request": ` and the next `\n  }`; in any other file, the `request` member's own text
- * when that, taken out of the file, is exactly `json.dumps(request, indent=2)`.
+ * NUMBER_LINE sees every number literal). In a file in recorder formatting that is the text
+ * between `\n  "request": ` and the next `\n  }`. In any other file, the same text counts when
+ * it is plainly the root's `request` member (only `{` and a `test_id` come before it) or, failing
+ * that, the member jsonc-parser finds — and when, taken out of the file, it is exactly
+ * `json.dumps(request, indent=2)` (so it is one whole value, and the whole member).
  */
 function requestLayout(rec: Recording, formatted: boolean): string | null {
   const data = rec.data as Record<string, unknown>;
-  if (formatted) {
-    const marker = '\n  "request": ';
-    const start = rec.text.indexOf(marker);
-    const end = start < 0 ? -1 : rec.text.indexOf("\n  }", start);
-    return end < 0 ? null : rec.text.slice(start + marker.length, end + 4);
+  const marker = '\n  "request": ';
+  const start = rec.text.indexOf(marker);
+  const end = start < 0 ? -1 : rec.text.indexOf("\n  }", start);
+  if (formatted) return end < 0 ? null : rec.text.slice(start + marker.length, end + 4);
+  let text: string;
+  if (end >= 0 && ROOT_PREFIX.test(rec.text.slice(0, start))) {
+    text = rec.text.slice(start + marker.length, end + 4);
+  } else {
+    const span = topLevelSpans(rec.text, ["request"]).get("request");
+    if (span === undefined) return null;
+    text = rec.text.slice(span.start, span.end);
   }
-  const span = topLevelSpans(rec.text, ["request"]).get("request");
-  if (span === undefined) return null;
-  const text = rec.text.slice(span.start, span.end);
   // Inside the file every line after the first is indented two more spaces.
   const own = `${text.replace(/\n {2}/g, "\n")}\n`;
   return proveFormatted(own, data["request"]).formatted === true ? text : null;

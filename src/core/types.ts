@@ -62,3 +62,7 @@ export interface Reassembled {
   usage: Record<string, unknown> | null;
   error: RecordedError | null;
 }
+
+/** `validate`'s warning rules: the findings `--strict` fails on and `--ignore` leaves unchecked. */
+export const WARNING_RULES = ["name-hash", "rec-id", "format"] as const;
+export type WarningRule = (typeof WARNING_RULES)[number];

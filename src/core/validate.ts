@@ -19,6 +19,7 @@ import {
   type Recording,
   type Rule,
 } from "./recording.js";
+import type { WarningRule } from "./types.js";
 
 export interface Finding {
   pointer: string;
@@ -191,7 +192,11 @@ const FORMAT_WARNING: readonly RawFinding[] = [
 
 export interface ValidateOptions {
   validateSchema: ValidateFunction;
+  /** Warning rules neither checked nor reported (`--ignore`). */
+  ignore?: ReadonlySet<WarningRule>;
 }
+
+const CHECK_ALL: ReadonlySet<WarningRule> = new Set();
 
 function locate(rec: Recording, raw: RawFinding): Finding {
   const pos = pointerPosition(rec.text, raw.pointer);
@@ -205,17 +210,19 @@ export function validateRecording(rec: Recording, options: ValidateOptions): Fil
     for (const f of schemaFindings(options.validateSchema.errors ?? [])) errors.push({ ...f, rule: "schema" });
   }
   const data = rec.data;
+  const ignore = options.ignore ?? CHECK_ALL;
   // Semantic checks read a document of the right shape; schema errors come first.
   if (isObject(data) && errors.length === 0) {
     const response = data["response"];
     if (isObject(response)) {
       errors.push(...checkBodyShape(response));
-      if (rec.name !== null) warnings.push(...checkRecIds(response, rec.name.hash));
+      if (rec.name !== null && !ignore.has("rec-id")) warnings.push(...checkRecIds(response, rec.name.hash));
     }
     errors.push(...checkTestId(data));
-    const formatted = isRecorderFormatted(rec.text, rec.data, () => parseExact(rec.text), rec.ascii);
-    if (isObject(data["request"]) && errors.length === 0) warnings.push(...checkNameHash(rec, formatted));
-    if (!formatted) warnings.push(...FORMAT_WARNING);
+    // The formatting proof is the costliest check (a JSON.stringify of the whole document).
+    const formatted = !ignore.has("format") && isRecorderFormatted(rec.text, rec.data, () => parseExact(rec.text), rec.ascii);
+    if (isObject(data["request"]) && errors.length === 0 && !ignore.has("name-hash")) warnings.push(...checkNameHash(rec, formatted));
+    if (!formatted && !ignore.has("format")) warnings.push(...FORMAT_WARNING);
   }
   // Locating needs a tree parse; only files with findings pay for it.
   return {
@@ -250,12 +257,15 @@ export async function validateFile(file: string, options: ValidateOptions): Prom
 export interface ValidateTaskOptions {
   /** A schema file path, or null for the bundled schema. */
   schemaFile: string | null;
+  /** Warning rules left unchecked. */
+  ignore: readonly WarningRule[];
 }
 
 /** Runs in each thread: compiles (or loads) the schema once, then validates file by file. */
 export async function prepareTask(options: ValidateTaskOptions): Promise<(file: string) => Promise<FileReport>> {
   const validateSchema = await loadValidator(options.schemaFile);
-  return (file) => validateFile(file, { validateSchema });
+  const ignore = new Set(options.ignore);
+  return (file) => validateFile(file, { validateSchema, ignore });
 }
 
 export async function validateMany(files: readonly string[], options: ValidateTaskOptions, pool?: WorkerPool): Promise<FileReport[]> {

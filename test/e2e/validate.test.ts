@@ -205,6 +205,45 @@ test("rec- ids that disagree with the file name are a warning (rec-id)", (t) => 
   assert.ok(rules.includes("name-hash"), rules.join(","));
 });
 
+test("--ignore leaves a warning rule unchecked (repeatable); only warning rules can be ignored", (t) => {
+  const dir = tempDir(t);
+  // Misnamed (name-hash, rec-id) and four-space indented (format): all three warnings.
+  const text = readFileSync(join(VALID, "current-openai-chat-stream.json"), "utf8");
+  writeFileSync(join(dir, `${"cd".repeat(32)}.json`), text.replace(/^( +)/gm, "$1$1"));
+  const rules = (args: string[]): string[] => (validateJson([...args, "."], dir).report.files[0]?.warnings.map((w) => w.rule) ?? []).sort();
+  assert.deepEqual(rules([]), ["format", "name-hash", "rec-id"]);
+  assert.deepEqual(rules(["--ignore", "format"]), ["name-hash", "rec-id"]);
+  assert.deepEqual(rules(["--ignore", "name-hash", "--ignore", "rec-id"]), ["format"]);
+  // --strict fails on what is still checked, and passes when nothing is left.
+  assert.equal(recctl(["validate", "--strict", "--ignore", "format", "."], { cwd: dir }).code, 1);
+  assert.equal(recctl(["validate", "--strict", "--ignore", "format", "--ignore", "name-hash", "--ignore", "rec-id", "."], { cwd: dir }).code, 0);
+  // An error rule (or a typo) is a usage error that names the choices.
+  const bad = recctl(["validate", "--ignore", "schema", "."], { cwd: dir });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^error: option '--ignore <rule>' argument 'schema' is invalid\. Allowed choices are name-hash, rec-id, format\./);
+  assert.doesNotMatch(bad.stderr, /\n\s+at /, "no stack trace");
+});
+
+test("--ignore format on a whole tree (many files, both threads) drops only the format warnings", (t) => {
+  const root = tempDir(t);
+  const dir = join(root, "tests", "integration", "inference", "recordings");
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < 60; i++) {
+    const { name, text } = namedRecording(TEMPLATE, i);
+    // Every third file is laid out with four spaces; the request layout changes with it.
+    writeFileSync(join(dir, name), i % 3 === 0 ? text.replace(/^( +)/gm, "$1$1") : text);
+  }
+  writeFileSync(join(dir, `${"ab".repeat(32)}.json`), namedRecording(TEMPLATE, 99).text);
+  const all = validateJson([], root).report;
+  assert.equal(all.summary.warnings, 20 + 1);
+  const some = validateJson(["--ignore", "format"], root).report;
+  assert.equal(some.summary.files, 61);
+  assert.deepEqual(
+    some.files.flatMap((f) => f.warnings.map((w) => w.rule)),
+    ["name-hash"],
+  );
+});
+
 test("--schema uses another JSON Schema; a broken one is a one-line error with exit 2", (t) => {
   const dir = tempDir(t);
   writeFileSync(join(dir, "strict.schema.json"), JSON.stringify({ type: "object", required: ["nope"] }));
