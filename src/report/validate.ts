@@ -39,6 +39,8 @@ function text(output: Output, reports: readonly FileReport[], strict: boolean): 
     }
   }
   const s = summarize(reports);
+  // Nothing was validated: stderr has already said why (no recordings found, or a missing path).
+  if (s.files === 0) return;
   const warn = s.warnings > 0 ? `, ${s.warnings} warning${s.warnings === 1 ? "" : "s"}${strict ? " (--strict: failing)" : ""}` : "";
   if (s.invalid > 0) output.out(c.red(`✖ ${s.invalid} of ${s.files} file${s.files === 1 ? "" : "s"} invalid${warn}`));
   else output.out((strict && s.warnings > 0 ? c.red : c.green)(`${strict && s.warnings > 0 ? "✖" : "✔"} ${s.files} file${s.files === 1 ? "" : "s"} valid${warn}`));

@@ -95,6 +95,18 @@ test("an unreadable path exits 2 after the other files are processed", (t) => {
   assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, "no stack trace");
 });
 
+test("nothing to validate: no green tick, stderr says why", (t) => {
+  const dir = tempDir(t);
+  const missing = recctl(["validate", "does-not-exist.json"], { cwd: dir });
+  assert.equal(missing.code, 2);
+  assert.equal(missing.stdout, "");
+  assert.match(missing.stderr, /does-not-exist\.json: no such file or directory/);
+  const empty = recctl(["validate"], { cwd: dir });
+  assert.equal(empty.code, 0);
+  assert.equal(empty.stdout, "");
+  assert.match(empty.stderr, /no recordings found under/);
+});
+
 /** An inference recording (hash includes test_id) with no rec- ids, as the recorder writes it. */
 const TEMPLATE = `{
   "test_id": null,
