@@ -4,7 +4,7 @@ import { discover } from "../core/discover.js";
 import { runParallel } from "../core/parallel.js";
 import { isFailure, prepareTask, type RecordingSummary } from "../core/summary.js";
 import { listReporters, type GroupBy } from "../report/list.js";
-import { printFileError } from "../report/output.js";
+import { printDiscovery, printFileError } from "../report/output.js";
 
 export interface ListFilters {
   test: string | null;
@@ -26,7 +26,7 @@ function keep(row: RecordingSummary, f: ListFilters): boolean {
 export async function listCommand(opts: ListCommandOptions): Promise<number> {
   const { output } = opts;
   const found = await discover(opts.paths, opts.root);
-  for (const m of found.missing) output.err(`recctl: ${m}: no such file or directory`);
+  printDiscovery(output, found, opts.paths, opts.root);
   const results = await runParallel(found.files, undefined, { url: new URL("../core/summary.js", import.meta.url), prepare: prepareTask });
   const rows: RecordingSummary[] = [];
   let failed = found.missing.length > 0;

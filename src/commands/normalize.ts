@@ -5,6 +5,7 @@
  */
 import type { CommonOptions } from "../cli.js";
 import { discover } from "../core/discover.js";
+import { printDiscovery } from "../report/output.js";
 import { isNormalizeFailure, normalizeMany, wouldChange } from "../core/normalize.js";
 import { normalizeReporters, type NormalizeMode } from "../report/normalize.js";
 
@@ -17,10 +18,7 @@ export interface NormalizeCommandOptions extends CommonOptions {
 export async function normalizeCommand(opts: NormalizeCommandOptions): Promise<number> {
   const { output } = opts;
   const found = await discover(opts.paths, opts.root);
-  for (const m of found.missing) output.err(`recctl: ${m}: no such file or directory`);
-  if (found.files.length === 0 && found.missing.length === 0) {
-    output.err(`recctl: no recordings found under ${output.path(opts.root)} (looked for **/recordings/**/*.json)`);
-  }
+  printDiscovery(output, found, opts.paths, opts.root);
   const results = await normalizeMany(found.files, { write: opts.write });
   const mode: NormalizeMode = opts.write ? "write" : opts.check ? "check" : "dry-run";
   normalizeReporters[opts.json ? "json" : "text"](output, results, mode);

@@ -15,7 +15,7 @@ import {
   type OrphanReason,
   type OrphanReport,
 } from "../core/orphans.js";
-import type { Output } from "../report/output.js";
+import { printNothingFound, type Output } from "../report/output.js";
 import { printPruneNotices, pruneReporters, type PruneResult } from "../report/prune.js";
 
 export interface PruneCommandOptions extends CommonOptions {
@@ -113,9 +113,7 @@ export async function pruneCommand(opts: PruneCommandOptions): Promise<number> {
   }
 
   const found = await discover(opts.paths, opts.root);
-  if (found.files.length === 0 && found.missing.length === 0) {
-    output.err(`recctl: no recordings found under ${output.path(opts.root)} (looked for **/recordings/**/*.json)`);
-  }
+  printNothingFound(output, found, opts.paths, opts.root);
   const legacy = await findLegacyIndexes(opts.paths, opts.root, found.files);
   const report = await findOrphans(found.files, { root: opts.root, manifest, legacy });
 

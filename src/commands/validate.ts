@@ -1,6 +1,7 @@
 /** `recctl validate [paths…]`: discover → validate on every core → reporter → exit code. */
 import type { CommonOptions } from "../cli.js";
 import { discover } from "../core/discover.js";
+import { printDiscovery } from "../report/output.js";
 import { startWorkers } from "../core/parallel.js";
 import type { WarningRule } from "../core/types.js";
 import type { ValidateFormat } from "../report/validate.js";
@@ -27,10 +28,7 @@ export async function validateCommand(opts: ValidateCommandOptions): Promise<num
     import("../report/validate.js"),
     discover(opts.paths, opts.root),
   ]);
-  for (const m of found.missing) output.err(`recctl: ${m}: no such file or directory`);
-  if (found.files.length === 0 && found.missing.length === 0) {
-    output.err(`recctl: no recordings found under ${output.path(opts.root)} (looked for **/recordings/**/*.json)`);
-  }
+  printDiscovery(output, found, opts.paths, opts.root);
   const reports = await validateMany(found.files, { schemaFile: opts.schema, ignore: opts.ignore }, pool);
   validateReporters[opts.format](output, reports, opts.strict);
   const ioFailed = reports.some((r) => r.errors.some((e) => e.rule === "io"));

@@ -4,6 +4,7 @@
  */
 import { relative } from "node:path";
 import type { ChalkInstance } from "chalk";
+import { DEFAULT_PATTERN, type Discovery } from "../core/discover.js";
 
 export interface Output {
   out: (text: string) => void;
@@ -64,4 +65,17 @@ export function printFileError(output: Output, error: { file: string; message: s
 export function printRefError(output: Output, error: { message: string; candidates: readonly string[] }): void {
   output.err(`recctl: ${error.message}`);
   for (const c of error.candidates) output.err(`  ${output.path(c)}`);
+}
+
+/** When discovery found nothing and no path was missing: say so, on stderr. */
+export function printNothingFound(output: Output, found: Discovery, paths: readonly string[], root: string): void {
+  if (found.files.length > 0 || found.missing.length > 0) return;
+  if (paths.length === 0) output.err(`recctl: no recordings found under ${output.path(root)} (looked for ${DEFAULT_PATTERN})`);
+  else output.err(`recctl: no recordings in ${paths.join(" ")}`);
+}
+
+/** What discovery could not find, on stderr: each missing path, or that nothing matched. */
+export function printDiscovery(output: Output, found: Discovery, paths: readonly string[], root: string): void {
+  for (const m of found.missing) output.err(`recctl: ${m}: no such file or directory`);
+  printNothingFound(output, found, paths, root);
 }
