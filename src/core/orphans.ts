@@ -10,7 +10,7 @@ import { requestHash } from "./hash.js";
 import type { LegacyIndex, LegacyIndexReport } from "./legacy-index.js";
 import { runParallel } from "./parallel.js";
 import { readHead, readRequest } from "./request-head.js";
-import { nameAgrees, nameHash, readRecordingSync, RecordingError } from "./recording.js";
+import { exactRequest, isObject, nameAgrees, nameHash, readRecordingSync, RecordingError, type ExactRequest } from "./recording.js";
 
 /** In the order a recording's reasons are listed. */
 export const ORPHAN_REASONS = ["unreachable", "test-file-missing", "not-collected", "unindexed", "index-orphan"] as const;
@@ -60,24 +60,28 @@ function scanFile(file: string): Scan {
     // Size and mtime as read: removal refuses a file that changed since.
     const head = readHead(file);
     if (!head.braced) readRecordingSync(file); // throws the positioned syntax error
-    const exact = readRequest(file, head);
-    const { testId, request } = exact;
-    const name = nameHash(file);
-    const { hash } = requestHash(exact);
-    const inner = request instanceof Map ? request.get("test_id") : undefined;
-    const id = typeof testId === "string" ? testId : typeof inner === "string" ? inner : null;
-    return {
-      file,
-      nameHash: name?.hash ?? null,
-      requestHash: hash,
-      nameAgrees: name === null || hash === null ? null : nameAgrees(name, hash),
-      testId: id === "" ? null : id,
-      size: head.size,
-      mtimeMs: head.mtimeMs,
-    };
+    return judged(file, readRequest(file, head), head);
   } catch (err) {
     return unreadable(file, err);
   }
+}
+
+/** What judging needs of a file, from its exact `test_id` and `request`. */
+function judged(file: string, exact: ExactRequest, seen: { size: number; mtimeMs: number }): ScannedRecording {
+  const { testId, request } = exact;
+  const name = nameHash(file);
+  const { hash } = requestHash(exact);
+  const inner = request instanceof Map ? request.get("test_id") : isObject(request) ? request["test_id"] : undefined;
+  const id = typeof testId === "string" ? testId : typeof inner === "string" ? inner : null;
+  return {
+    file,
+    nameHash: name?.hash ?? null,
+    requestHash: hash,
+    nameAgrees: name === null || hash === null ? null : nameAgrees(name, hash),
+    testId: id === "" ? null : id,
+    size: seen.size,
+    mtimeMs: seen.mtimeMs,
+  };
 }
 
 function unreadable(file: string, err: unknown): UnreadableRecording {
@@ -88,12 +92,16 @@ function unreadable(file: string, err: unknown): UnreadableRecording {
 }
 
 /** A listed file must parse whole: one that cannot be read is reported, never removed. */
-function confirmReadable(file: string): UnreadableRecording | null {
+/**
+ * An orphan candidate read again, whole, before it is listed: unreadable, or judged anew from
+ * the whole file (the head alone cannot show a `test_id` or `request` key repeated further on,
+ * whose last occurrence is the one the recorder reads).
+ */
+function confirm(scan: ScannedRecording): Scan {
   try {
-    readRecordingSync(file);
-    return null;
+    return judged(scan.file, exactRequest(readRecordingSync(scan.file)), scan);
   } catch (err) {
-    return unreadable(file, err);
+    return unreadable(scan.file, err);
   }
 }
 
@@ -340,15 +348,20 @@ export async function findOrphans(files: readonly string[], options: JudgeOption
   const unreadableFiles = scans.filter(isUnreadable);
   const judge = testJudge(options.manifest, await testFileExistence(readable, options.root));
   const orphans: Orphan[] = [];
-  for (const scan of readable) {
+  const reasonsOf = (scan: ScannedRecording): OrphanReason[] => {
     const reasons = judge.reasons(scan);
     if (legacy.unindexed.has(scan.file)) reasons.push("unindexed");
-    if (reasons.length === 0) continue;
-    const broken = confirmReadable(scan.file);
-    if (broken !== null) {
-      unreadableFiles.push(broken);
+    return reasons;
+  };
+  for (const candidate of readable) {
+    if (reasonsOf(candidate).length === 0) continue;
+    const scan = confirm(candidate);
+    if (isUnreadable(scan)) {
+      unreadableFiles.push(scan);
       continue;
     }
+    const reasons = reasonsOf(scan);
+    if (reasons.length === 0) continue;
     const orphan = orphanOf(scan, sortReasons(reasons));
     orphan.indexRows = legacy.rowsByFile.get(scan.file) ?? null;
     orphans.push(orphan);

@@ -1,7 +1,8 @@
 /**
  * Where the values of a JSON object's top-level members lie in the text, found with
  * jsonc-parser's scanner. Lets the hash read `request` and `test_id` exactly without a lossless
- * parse of the (much larger) response; scanning stops once every wanted member is found.
+ * parse of the (much larger) response; scanning stops once every wanted member is found (and
+ * no wanted key appears again: a repeated key's last occurrence is the one Python keeps).
  */
 import { createScanner } from "jsonc-parser";
 
@@ -19,7 +20,20 @@ export interface Span {
   end: number;
 }
 
+/**
+ * The wanted members as Python's json.load reads them: when a key is repeated, its last
+ * occurrence wins. Scanning stops once every wanted member is found, unless a wanted key's name
+ * appears again further on; then the whole object is scanned.
+ */
 export function topLevelSpans(text: string, wanted: readonly string[]): Map<string, Span> {
+  const first = scanSpans(text, wanted, true);
+  if (first.size < wanted.length) return first; // not all found: the whole text was scanned
+  const end = Math.max(...[...first.values()].map((span) => span.end));
+  const again = wanted.some((key) => text.indexOf(JSON.stringify(key), end) >= 0);
+  return again ? scanSpans(text, wanted, false) : first;
+}
+
+function scanSpans(text: string, wanted: readonly string[], stopEarly: boolean): Map<string, Span> {
   const found = new Map<string, Span>();
   const scanner = createScanner(text, true);
   let depth = 0;
@@ -44,7 +58,7 @@ export function topLevelSpans(text: string, wanted: readonly string[]): Map<stri
           depth++;
         } else {
           found.set(key, { start, end: start + scanner.getTokenLength() });
-          if (found.size === wanted.length) break;
+          if (stopEarly && found.size === wanted.length) break;
         }
       }
       continue;
@@ -57,7 +71,7 @@ export function topLevelSpans(text: string, wanted: readonly string[]): Map<stri
       if (current !== undefined && depth === current.depth) {
         found.set(current.key, { start: current.start, end: scanner.getTokenOffset() + 1 });
         current = undefined;
-        if (found.size === wanted.length) break;
+        if (stopEarly && found.size === wanted.length) break;
       }
     } else if (depth === 1 && current === undefined && token === 5 /* comma */) {
       expectKey = true;

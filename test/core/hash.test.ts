@@ -129,6 +129,26 @@ describe("the request hash", () => {
     assert.ok(native > 0, "some cases read the request from its JSON.parse value");
   });
 
+  test("a repeated top-level key: the last occurrence counts, as json.load keeps it", () => {
+    const first = '{"method": "POST", "url": "http://h/v1/chat/completions", "body": {"model": "a", "temperature": 1.0}}';
+    const last = '{"method": "POST", "url": "http://h/v1/chat/completions", "body": {"model": "b", "temperature": 1}}';
+    const only = `{"test_id": "t.py::t", "request": ${last}, "response": {"body": null, "is_streaming": false}}`;
+    const want = requestHash(losslessRequest(parseRecordingText("x.json", only))).normalized;
+    assert.ok(want?.includes('"model": "b", "temperature": 1}'), want ?? "");
+    const docs = [
+      `{"test_id": "t.py::t", "request": ${first}, "response": {"body": null, "is_streaming": false}, "request": ${last}}`,
+      `{"request": ${first}, "test_id": "x.py::x", "request": ${last}, "test_id": "t.py::t", "response": {"body": null, "is_streaming": false}}`,
+    ];
+    for (const doc of docs) {
+      // Compact, and in the recorder's indent=2 layout (which json.dump would never repeat a key in).
+      for (const text of [doc, doc.replace(/, "/g, ',\n  "')]) {
+        const rec = parseRecordingText("x.json", text);
+        assert.equal(requestHash(losslessRequest(rec)).normalized, want, text);
+        assert.equal(requestHash(exactRequest(rec)).normalized, want, text);
+      }
+    }
+  });
+
   test("every sample and seed hashes alike through the shortcut and the lossless parse", async () => {
     for (const file of [...jsonFiles(SAMPLES_DIR), ...jsonFiles(SEEDS_DIR)]) {
       const rec = await readRecording(file);

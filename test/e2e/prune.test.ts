@@ -208,6 +208,19 @@ describe("prune: orphan reasons", () => {
     assert.equal(json.orphans.find((o) => o.file === named)?.request_hash, hashed.hash);
   });
 
+  test("a request key repeated further on: the last one counts, as the recorder reads it, so the file is kept", (t) => {
+    const root = fixtureCopy(t, "prune");
+    const text = readFileSync(join(root, KEPT_GPT4O), "utf8");
+    // A stray first "request" in the part read first; the real one (the file's name) comes after.
+    const repeated = `{\n  "request": {"method": "GET", "url": "http://0.0.0.0:11434/v1/models", "body": {}},${text.slice(1)}`;
+    writeFileSync(join(root, KEPT_GPT4O), repeated);
+    const hashed = JSON.parse(recctl(["hash", "--json", KEPT_GPT4O], { cwd: root }).stdout) as { matches: boolean };
+    assert.equal(hashed.matches, true);
+    const { json } = pruneJson(["--collected", "collected.txt"], root);
+    assert.equal(reasonsByFile(json)[KEPT_GPT4O], undefined);
+    assert.deepEqual(reasonsByFile(json), WITH_MANIFEST);
+  });
+
   test("a manifest sharing no test file with the recordings is flagged, and --delete refuses", (t) => {
     const root = fixtureCopy(t, "prune");
     const r = recctl(["prune", "--delete", "--collected", "-"], { cwd: root, input: "other/tests/test_x.py::test_y\n" });
