@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { test } from "node:test";
+import { test, type TestContext } from "node:test";
 import { requestHash } from "../../src/core/hash.js";
 import { parseExact, recorderFormat, type PyValue } from "../../src/core/pyjson.js";
 import { exactRequest, parseRecordingText } from "../../src/core/recording.js";
@@ -160,14 +160,20 @@ function namedRecording(template: string, i: number): { name: string; text: stri
   return { name: `${hash}.json`, text };
 }
 
-test("a directory of 3,000 recordings with one bad file reports that one and exits 1", (t) => {
+/** A temporary root with `count` correctly named recordings, each written as `layout` returns it. */
+function recordingsTree(t: TestContext, count: number, layout = (text: string, _i: number): string => text): { root: string; dir: string } {
   const root = tempDir(t);
   const dir = join(root, "tests", "integration", "inference", "recordings");
   mkdirSync(dir, { recursive: true });
-  for (let i = 0; i < 3000; i++) {
+  for (let i = 0; i < count; i++) {
     const { name, text } = namedRecording(TEMPLATE, i);
-    writeFileSync(join(dir, name), text);
+    writeFileSync(join(dir, name), layout(text, i));
   }
+  return { root, dir };
+}
+
+test("a directory of 3,000 recordings with one bad file reports that one and exits 1", (t) => {
+  const { root, dir } = recordingsTree(t, 3000);
   copyFileSync(join(INVALID, "is-streaming-string.json"), join(dir, "bad.json"));
   const { code, report } = validateJson([], root);
   assert.equal(code, 1);
@@ -237,14 +243,8 @@ test("--ignore leaves a warning rule unchecked (repeatable); only warning rules 
 });
 
 test("--ignore format on a whole tree (many files, both threads) drops only the format warnings", (t) => {
-  const root = tempDir(t);
-  const dir = join(root, "tests", "integration", "inference", "recordings");
-  mkdirSync(dir, { recursive: true });
-  for (let i = 0; i < 60; i++) {
-    const { name, text } = namedRecording(TEMPLATE, i);
-    // Every third file is laid out with four spaces; the request layout changes with it.
-    writeFileSync(join(dir, name), i % 3 === 0 ? text.replace(/^( +)/gm, "$1$1") : text);
-  }
+  // Every third file is laid out with four spaces; the request layout changes with it.
+  const { root, dir } = recordingsTree(t, 60, (text, i) => (i % 3 === 0 ? text.replace(/^( +)/gm, "$1$1") : text));
   writeFileSync(join(dir, `${"ab".repeat(32)}.json`), namedRecording(TEMPLATE, 99).text);
   const all = validateJson([], root).report;
   assert.equal(all.summary.warnings, 20 + 1);
