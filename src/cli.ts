@@ -3,24 +3,17 @@
  * Command modules are imported when their command runs, so `recctl validate one.json` (the
  * pre-commit case) loads only what it needs.
  */
+import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { WARNING_RULES, type WarningRule } from "./core/types.js";
+import { EXIT_CODES, type CommonOptions, type Outcome } from "./options.js";
 import { processOutput, type Output } from "./report/output.js";
-
-export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
 
 interface GlobalOptions {
   root: string;
   json: boolean;
   color: boolean;
-}
-
-/** Options every command shares, normalized once (SPEC: --root, --json, --no-color). */
-export interface CommonOptions {
-  root: string;
-  json: boolean;
-  output: Output;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -37,7 +30,12 @@ function repeatableChoice(flags: string, description: string, choices: readonly 
 
 async function common(cmd: Command, makeOutput: (color: boolean) => Promise<Output>): Promise<CommonOptions> {
   const g = cmd.optsWithGlobals<GlobalOptions>();
-  return { root: resolve(process.cwd(), g.root), json: g.json, output: await makeOutput(g.color && !g.json) };
+  const root = resolve(process.cwd(), g.root);
+  // SPEC: a --root that does not exist is a usage error; a typo in a CI job must not stay green.
+  const info = statSync(root, { throwIfNoEntry: false });
+  if (info === undefined) cmd.error(`error: --root ${g.root}: no such directory`, { exitCode: EXIT_CODES.error, code: "recctl.root" });
+  if (!info.isDirectory()) cmd.error(`error: --root ${g.root}: not a directory`, { exitCode: EXIT_CODES.error, code: "recctl.root" });
+  return { root, json: g.json, output: await makeOutput(g.color && !g.json) };
 }
 
 
@@ -86,9 +84,9 @@ Examples:
   $ recctl normalize --write tests/integration/inference/recordings`,
 };
 
-/** Where actions report their exit code (commander discards action return values). */
+/** Where actions report their outcome (commander discards action return values). */
 export interface ExitSink {
-  code: number;
+  outcome: Outcome;
 }
 
 export function buildProgram(sink: ExitSink, makeOutput: (color: boolean) => Promise<Output> = processOutput): Command {
@@ -121,7 +119,7 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
         const { validateCommand } = await import("./commands/validate.js");
         const c = await common(cmd, makeOutput);
         const format = c.json ? "json" : opts.format;
-        sink.code = await validateCommand({ ...c, paths, format, strict: opts.strict, schema: opts.schema ?? null, ignore: opts.ignore ?? [] });
+        sink.outcome = await validateCommand({ ...c, paths, format, strict: opts.strict, schema: opts.schema ?? null, ignore: opts.ignore ?? [] });
       },
     );
 
@@ -133,7 +131,7 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .addHelpText("after", EXAMPLES["hash"] ?? "")
     .action(async (refs: string[], opts: { explain: boolean }, cmd: Command) => {
       const { hashCommand } = await import("./commands/hash.js");
-      sink.code = await hashCommand({ ...(await common(cmd, makeOutput)), refs, explain: opts.explain });
+      sink.outcome = await hashCommand({ ...(await common(cmd, makeOutput)), refs, explain: opts.explain });
     });
 
   program
@@ -147,7 +145,7 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .addHelpText("after", EXAMPLES["list"] ?? "")
     .action(async (paths: string[], opts: { groupBy: "test" | "model" | "endpoint" | "none"; test?: string; model?: string; endpoint?: string }, cmd: Command) => {
       const { listCommand } = await import("./commands/list.js");
-      sink.code = await listCommand({
+      sink.outcome = await listCommand({
         ...(await common(cmd, makeOutput)),
         paths,
         groupBy: opts.groupBy,
@@ -163,7 +161,7 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .addHelpText("after", EXAMPLES["show"] ?? "")
     .action(async (ref: string, opts: { raw: boolean }, cmd: Command) => {
       const { showCommand } = await import("./commands/show.js");
-      sink.code = await showCommand({ ...(await common(cmd, makeOutput)), ref, raw: opts.raw });
+      sink.outcome = await showCommand({ ...(await common(cmd, makeOutput)), ref, raw: opts.raw });
     });
 
   program
@@ -174,7 +172,7 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .addHelpText("after", EXAMPLES["reassemble"] ?? "")
     .action(async (refs: string[], _opts: unknown, cmd: Command) => {
       const { reassembleCommand } = await import("./commands/reassemble.js");
-      sink.code = await reassembleCommand({ ...(await common(cmd, makeOutput)), refs });
+      sink.outcome = await reassembleCommand({ ...(await common(cmd, makeOutput)), refs });
     });
 
   program
@@ -187,7 +185,7 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .addHelpText("after", EXAMPLES["diff"] ?? "")
     .action(async (a: string, b: string, opts: { raw: boolean; ignore: string[] }, cmd: Command) => {
       const { diffCommand } = await import("./commands/diff.js");
-      sink.code = await diffCommand({ ...(await common(cmd, makeOutput)), a, b, raw: opts.raw, ignore: opts.ignore });
+      sink.outcome = await diffCommand({ ...(await common(cmd, makeOutput)), a, b, raw: opts.raw, ignore: opts.ignore });
     });
 
   program
@@ -215,7 +213,7 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
         cmd: Command,
       ) => {
         const { pruneCommand } = await import("./commands/prune.js");
-        sink.code = await pruneCommand({
+        sink.outcome = await pruneCommand({
           ...(await common(cmd, makeOutput)),
           paths,
           collected: opts.collected,
@@ -236,7 +234,7 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .addHelpText("after", EXAMPLES["normalize"] ?? "")
     .action(async (paths: string[], opts: { write: boolean; check: boolean }, cmd: Command) => {
       const { normalizeCommand } = await import("./commands/normalize.js");
-      sink.code = await normalizeCommand({ ...(await common(cmd, makeOutput)), paths, write: opts.write, check: opts.check });
+      sink.outcome = await normalizeCommand({ ...(await common(cmd, makeOutput)), paths, write: opts.write, check: opts.check });
     });
 
   return program;
@@ -244,10 +242,10 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
 
 /** Runs the CLI; the only place that sets the process exit code. */
 export async function run(argv: readonly string[]): Promise<void> {
-  const sink: ExitSink = { code: EXIT.ok };
+  const sink: ExitSink = { outcome: "ok" };
   // `recctl list | head`: the reader went away; stop quietly, as unix tools do.
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-    if (err.code === "EPIPE") process.exit(process.exitCode ?? sink.code);
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? EXIT_CODES[sink.outcome]);
     throw err;
   });
   const program = buildProgram(sink).exitOverride();
@@ -257,13 +255,13 @@ export async function run(argv: readonly string[]): Promise<void> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version end here with exit code 0; usage errors are ours to call 2.
-      sink.code = err.exitCode === 0 ? EXIT.ok : EXIT.error;
+      sink.outcome = err.exitCode === 0 ? "ok" : "error";
     } else {
       const message = err instanceof Error ? err.message : String(err);
       process.stderr.write(`recctl: ${message}\n`);
       if (process.env["RECCTL_DEBUG"] !== undefined && err instanceof Error) process.stderr.write(`${err.stack ?? ""}\n`);
-      sink.code = EXIT.error;
+      sink.outcome = "error";
     }
   }
-  process.exitCode = sink.code;
+  process.exitCode = EXIT_CODES[sink.outcome];
 }

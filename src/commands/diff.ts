@@ -1,7 +1,7 @@
 /** `recctl diff <a> <b>`: what changed between two recordings; exit 0 same, 1 different, 2 error. */
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { CommonOptions } from "../cli.js";
+import type { CommonOptions, Outcome } from "../options.js";
 import { diffRecordings, diffSide, IgnoreError, parseIgnore, type DiffOptions } from "../core/diff/index.js";
 import { isObject, readRecording, RecordingError } from "../core/recording.js";
 import { diffReporters } from "../report/diff.js";
@@ -50,7 +50,7 @@ async function load(ref: string, root: string, output: Output): Promise<{ file: 
   }
 }
 
-export async function diffCommand(opts: DiffCommandOptions): Promise<number> {
+export async function diffCommand(opts: DiffCommandOptions): Promise<Outcome> {
   const { output } = opts;
   const options: DiffOptions = { raw: opts.raw, ignore: opts.ignore };
   try {
@@ -58,11 +58,11 @@ export async function diffCommand(opts: DiffCommandOptions): Promise<number> {
   } catch (err) {
     if (!(err instanceof IgnoreError)) throw err;
     output.err(`recctl: ${err.message}`);
-    return 2;
+    return "error";
   }
   const [a, b] = await Promise.all([load(opts.a, opts.root, output), load(opts.b, opts.root, output)]);
-  if (a === null || b === null) return 2;
+  if (a === null || b === null) return "error";
   const diff = diffRecordings(diffSide(a.data, options), diffSide(b.data, options), options);
   (opts.json ? diffReporters.json : diffReporters.text)(output, { a: a.file, b: b.file, diff });
-  return diff.same ? 0 : 1;
+  return diff.same ? "ok" : "findings";
 }

@@ -1,5 +1,5 @@
 /** `recctl hash <ref…>`: the request hash recomputed, and whether the file name agrees. */
-import type { CommonOptions } from "../cli.js";
+import type { CommonOptions, Outcome } from "../options.js";
 import { requestHash } from "../core/hash.js";
 import { exactRequest, nameAgrees, readRecording } from "../core/recording.js";
 import { hashReporters, type HashRow } from "../report/hash.js";
@@ -24,10 +24,10 @@ export async function hashFile(file: string): Promise<HashRow> {
   };
 }
 
-export async function hashCommand(opts: HashCommandOptions): Promise<number> {
+export async function hashCommand(opts: HashCommandOptions): Promise<Outcome> {
   const { output } = opts;
   const { rows, failed, expanded } = await perFile(opts, hashFile);
   (opts.json ? hashReporters.json : hashReporters.text)(output, rows, opts.explain, opts.refs.length !== 1 || expanded);
-  if (failed) return 2;
-  return rows.every((r) => r.matches || r.name_hash === null) ? 0 : 1;
+  if (failed) return "error";
+  return rows.every((r) => r.matches || r.name_hash === null) ? "ok" : "findings";
 }

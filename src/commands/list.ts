@@ -1,5 +1,5 @@
 /** `recctl list [paths…]`: a table of recordings grouped by test, model or endpoint. */
-import type { CommonOptions } from "../cli.js";
+import type { CommonOptions, Outcome } from "../options.js";
 import { discover } from "../core/discover.js";
 import { runParallel } from "../core/parallel.js";
 import { isFailure, prepareTask, type RecordingSummary } from "../core/summary.js";
@@ -23,7 +23,7 @@ function keep(row: RecordingSummary, f: ListFilters): boolean {
   return has(row.test_id, f.test) && has(row.model, f.model) && has(row.endpoint, f.endpoint);
 }
 
-export async function listCommand(opts: ListCommandOptions): Promise<number> {
+export async function listCommand(opts: ListCommandOptions): Promise<Outcome> {
   const { output } = opts;
   const found = await discover(opts.paths, opts.root);
   printDiscovery(output, found, opts.paths, opts.root);
@@ -39,5 +39,5 @@ export async function listCommand(opts: ListCommandOptions): Promise<number> {
     }
   }
   (opts.json ? listReporters.json : listReporters.text)(output, rows, opts.groupBy, found.files.length);
-  return failed ? 2 : 0;
+  return failed ? "error" : "ok";
 }

@@ -3,7 +3,7 @@
  * Dry run by default; `--write` rewrites atomically; `--check` exits 1 when anything would
  * change (with `--write` too: fixed, and still reported as a finding, for CI that fixes and fails).
  */
-import type { CommonOptions } from "../cli.js";
+import type { CommonOptions, Outcome } from "../options.js";
 import { discover } from "../core/discover.js";
 import { printDiscovery } from "../report/output.js";
 import { isNormalizeFailure, normalizeMany, wouldChange } from "../core/normalize.js";
@@ -15,14 +15,14 @@ export interface NormalizeCommandOptions extends CommonOptions {
   check: boolean;
 }
 
-export async function normalizeCommand(opts: NormalizeCommandOptions): Promise<number> {
+export async function normalizeCommand(opts: NormalizeCommandOptions): Promise<Outcome> {
   const { output } = opts;
   const found = await discover(opts.paths, opts.root);
   printDiscovery(output, found, opts.paths, opts.root);
   const results = await normalizeMany(found.files, { write: opts.write });
   const mode: NormalizeMode = opts.write ? "write" : opts.check ? "check" : "dry-run";
   normalizeReporters[opts.json ? "json" : "text"](output, results, mode);
-  if (found.missing.length > 0 || results.some(isNormalizeFailure)) return 2;
+  if (found.missing.length > 0 || results.some(isNormalizeFailure)) return "error";
   const changed = results.some((r) => !isNormalizeFailure(r) && wouldChange(r));
-  return opts.check && changed ? 1 : 0;
+  return opts.check && changed ? "findings" : "ok";
 }

@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { CommonOptions } from "../cli.js";
+import type { CommonOptions, Outcome } from "../options.js";
 import { ManifestError, mergeManifests, parseManifest, type Manifest } from "../core/collected.js";
 import { discover } from "../core/discover.js";
 import {
@@ -88,17 +88,17 @@ function whyNotRemove(opts: PruneCommandOptions, result: PruneResult, report: Or
   return null;
 }
 
-export async function pruneCommand(opts: PruneCommandOptions): Promise<number> {
+export async function pruneCommand(opts: PruneCommandOptions): Promise<Outcome> {
   const { output } = opts;
   const reasons = opts.reasons.filter(isOrphanReason);
   const unknown = opts.reasons.filter((r) => !isOrphanReason(r));
   if (unknown.length > 0) {
     output.err(`recctl: unknown --reason ${unknown.join(", ")}`);
-    return 2;
+    return "error";
   }
   if (reasons.includes("not-collected") && opts.collected.length === 0) {
     output.err("recctl: --reason not-collected needs --collected (the output of `pytest --collect-only -q`, or - for stdin)");
-    return 2;
+    return "error";
   }
 
   let manifest: Manifest | null = null;
@@ -108,7 +108,7 @@ export async function pruneCommand(opts: PruneCommandOptions): Promise<number> {
     } catch (err) {
       if (!(err instanceof ManifestError)) throw err;
       output.err(`recctl: --collected ${err.message}`);
-      return 2;
+      return "error";
     }
   }
 
@@ -127,7 +127,7 @@ export async function pruneCommand(opts: PruneCommandOptions): Promise<number> {
 
   printPruneNotices(output, result);
   (opts.json ? pruneReporters.json : pruneReporters.text)(output, result);
-  return exitCode(opts, result);
+  return outcomeOf(opts, result);
 }
 
 function selectResult(report: OrphanReport, reasons: readonly OrphanReason[], manifest: Manifest | null, missing: string[]): PruneResult {
@@ -148,10 +148,10 @@ function selectResult(report: OrphanReport, reasons: readonly OrphanReason[], ma
   };
 }
 
-/** 2 when anything could not be read, judged or removed; 1 for orphans with --check; else 0. */
-function exitCode(opts: PruneCommandOptions, result: PruneResult): number {
+/** error when anything could not be read, judged or removed; findings for orphans with --check. */
+function outcomeOf(opts: PruneCommandOptions, result: PruneResult): Outcome {
   const removalFailed = result.removal !== null && [...result.removal.files, ...result.removal.rows].some((o) => !o.removed);
-  if (result.missing.length > 0 || result.unreadable.length > 0 || result.indexErrors.length > 0) return 2;
-  if (result.refused !== null || removalFailed) return 2;
-  return opts.check && result.orphans.length + result.indexOrphans.length > 0 ? 1 : 0;
+  if (result.missing.length > 0 || result.unreadable.length > 0 || result.indexErrors.length > 0) return "error";
+  if (result.refused !== null || removalFailed) return "error";
+  return opts.check && result.orphans.length + result.indexOrphans.length > 0 ? "findings" : "ok";
 }

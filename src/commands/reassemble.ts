@@ -1,5 +1,5 @@
 /** `recctl reassemble <ref…>` (alias `text`): the final answer of each recording. */
-import type { CommonOptions } from "../cli.js";
+import type { CommonOptions, Outcome } from "../options.js";
 import { isObject, readRecording } from "../core/recording.js";
 import { detectFamily, NoAnswerError, reassemble } from "../core/reassemble/index.js";
 import { reassembleReporters, type AnswerRow, type SkippedRow } from "../report/reassemble.js";
@@ -21,7 +21,7 @@ export async function answerOf(file: string): Promise<AnswerRow | SkippedRow> {
   }
 }
 
-export async function reassembleCommand(opts: ReassembleCommandOptions): Promise<number> {
+export async function reassembleCommand(opts: ReassembleCommandOptions): Promise<Outcome> {
   const { output } = opts;
   const { rows, failed, expanded, files } = await perFile<AnswerRow | SkippedRow>(opts, answerOf);
   const single = opts.refs.length === 1 && files.length === 1 && !expanded;
@@ -29,8 +29,8 @@ export async function reassembleCommand(opts: ReassembleCommandOptions): Promise
   if (single && only !== undefined && "reason" in only) {
     // One ref and nothing to show: a clear line and exit 2 (SPEC).
     output.err(`recctl: ${output.path(only.file)} ${only.reason}`);
-    return 2;
+    return "error";
   }
   (opts.json ? reassembleReporters.json : reassembleReporters.text)(output, rows, !single);
-  return failed ? 2 : 0;
+  return failed ? "error" : "ok";
 }

@@ -1,5 +1,5 @@
 /** Shared by commands that take several refs (hash, reassemble): resolve, then read each file. */
-import type { CommonOptions } from "../cli.js";
+import type { CommonOptions } from "../options.js";
 import { RecordingError } from "../core/recording.js";
 import { resolveMany } from "../core/resolve.js";
 import { printFileError, printRefError } from "../report/output.js";

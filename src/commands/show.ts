@@ -1,6 +1,6 @@
 /** `recctl show <ref>`: find one recording by name (no other file is parsed) and explain it. */
 import { readFile } from "node:fs/promises";
-import type { CommonOptions } from "../cli.js";
+import type { CommonOptions, Outcome } from "../options.js";
 import { inspect } from "../core/inspect.js";
 import { readRecording, RecordingError } from "../core/recording.js";
 import { RefError, resolveRef } from "../core/resolve.js";
@@ -12,7 +12,7 @@ export interface ShowCommandOptions extends CommonOptions {
   raw: boolean;
 }
 
-export async function showCommand(opts: ShowCommandOptions): Promise<number> {
+export async function showCommand(opts: ShowCommandOptions): Promise<Outcome> {
   const { output } = opts;
   let file: string;
   try {
@@ -20,19 +20,19 @@ export async function showCommand(opts: ShowCommandOptions): Promise<number> {
   } catch (err) {
     if (!(err instanceof RefError)) throw err;
     printRefError(output, err);
-    return 2;
+    return "error";
   }
   if (opts.raw) {
     output.out((await readFile(file, "utf8")).replace(/\n$/, ""));
-    return 0;
+    return "ok";
   }
   try {
     const rec = await readRecording(file);
     (opts.json ? showReporters.json : showReporters.text)(output, inspect(rec));
-    return 0;
+    return "ok";
   } catch (err) {
     if (!(err instanceof RecordingError)) throw err;
     printFileError(output, err);
-    return 2;
+    return "error";
   }
 }

@@ -1,5 +1,5 @@
 /** `recctl validate [paths…]`: discover → validate on every core → reporter → exit code. */
-import type { CommonOptions } from "../cli.js";
+import type { CommonOptions, Outcome } from "../options.js";
 import { discover } from "../core/discover.js";
 import { printDiscovery } from "../report/output.js";
 import { startWorkers } from "../core/parallel.js";
@@ -17,7 +17,7 @@ export interface ValidateCommandOptions extends CommonOptions {
   ignore: WarningRule[];
 }
 
-export async function validateCommand(opts: ValidateCommandOptions): Promise<number> {
+export async function validateCommand(opts: ValidateCommandOptions): Promise<Outcome> {
   const { output } = opts;
   // A whole tree (no paths, or a directory/glob) will want every core: start the workers now,
   // so they load while the files are found. A few named files (pre-commit) never start one.
@@ -32,7 +32,7 @@ export async function validateCommand(opts: ValidateCommandOptions): Promise<num
   const reports = await validateMany(found.files, { schemaFile: opts.schema, ignore: opts.ignore }, pool);
   validateReporters[opts.format](output, reports, opts.strict);
   const ioFailed = reports.some((r) => r.errors.some((e) => e.rule === "io"));
-  if (found.missing.length > 0 || ioFailed) return 2;
+  if (found.missing.length > 0 || ioFailed) return "error";
   const failed = reports.some((r) => !r.valid || (opts.strict && r.warnings.length > 0));
-  return failed ? 1 : 0;
+  return failed ? "findings" : "ok";
 }

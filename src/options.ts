@@ -1,0 +1,26 @@
+/**
+ * The contract between the layers: the options every command shares (normalized once, at the
+ * edge) and the outcome a command returns. Only `cli.ts` turns an outcome into an exit code.
+ */
+import type { Output } from "./report/output.js";
+
+/** Options every command shares, normalized once (SPEC: --root, --json, --no-color). */
+export interface CommonOptions {
+  /** Absolute; checked to be an existing directory before any command runs. */
+  root: string;
+  json: boolean;
+  output: Output;
+}
+
+/**
+ * What a command's run came to (SPEC, exit codes): `ok` success or nothing found, `findings`
+ * (invalid files, differences, orphans with --check…), `error` usage or I/O errors.
+ */
+export type Outcome = "ok" | "findings" | "error";
+
+export const EXIT_CODES: Readonly<Record<Outcome, number>> = { ok: 0, findings: 1, error: 2 };
+
+/** The worse of several outcomes: an error outranks findings, findings outrank ok. */
+export function worst(...outcomes: Outcome[]): Outcome {
+  return outcomes.includes("error") ? "error" : outcomes.includes("findings") ? "findings" : "ok";
+}
