@@ -9,6 +9,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { WARNING_RULES, type WarningRule } from "./core/types.js";
 import { EXIT_CODES, type CommonOptions, type Outcome } from "./options.js";
 import { processOutput, type Output } from "./report/output.js";
+import { VERSION } from "./version.js";
 
 interface GlobalOptions {
   root: string;
@@ -92,7 +93,7 @@ export interface ExitSink {
 export function buildProgram(sink: ExitSink, makeOutput: (color: boolean) => Promise<Output> = processOutput): Command {
   const program = new Command("recctl")
     .description("Validate, inspect, diff and prune LLM API recordings (llama-stack / OGX test recorder).")
-    .version("0.1.0")
+    .version(VERSION)
     .option("--root <dir>", "where recordings are searched and test paths resolve", ".")
     .option("--json", "print one JSON document on stdout", false)
     .option("--no-color", "never colour the output")
@@ -240,6 +241,38 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
   return program;
 }
 
+/** What the program writes to, besides a command's own Output: help, usage errors, crashes. */
+export interface ProgramIO {
+  makeOutput: (color: boolean) => Promise<Output>;
+  writeOut: (text: string) => void;
+  writeErr: (text: string) => void;
+  /** Print a stack under an unexpected error's one line (RECCTL_DEBUG). */
+  debug: boolean;
+}
+
+/**
+ * Parses `argv` (node's form: the first two entries are the runtime and the script) and runs
+ * the command; never exits the process. In-process tests call this with their own ProgramIO.
+ */
+export async function execute(argv: readonly string[], io: ProgramIO, sink: ExitSink = { outcome: "ok" }): Promise<Outcome> {
+  const program = buildProgram(sink, io.makeOutput);
+  // Settings are copied to subcommands when they are created, so each one is configured here.
+  for (const cmd of [program, ...program.commands]) cmd.exitOverride().configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr });
+  try {
+    await program.parseAsync([...argv]);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage errors are ours to call 2.
+      sink.outcome = err.exitCode === 0 ? "ok" : "error";
+    } else {
+      io.writeErr(`recctl: ${err instanceof Error ? err.message : String(err)}\n`);
+      if (io.debug && err instanceof Error) io.writeErr(`${err.stack ?? ""}\n`);
+      sink.outcome = "error";
+    }
+  }
+  return sink.outcome;
+}
+
 /** Runs the CLI; the only place that sets the process exit code. */
 export async function run(argv: readonly string[]): Promise<void> {
   const sink: ExitSink = { outcome: "ok" };
@@ -248,20 +281,11 @@ export async function run(argv: readonly string[]): Promise<void> {
     if (err.code === "EPIPE") process.exit(process.exitCode ?? EXIT_CODES[sink.outcome]);
     throw err;
   });
-  const program = buildProgram(sink).exitOverride();
-  program.commands.forEach((cmd) => cmd.exitOverride());
-  try {
-    await program.parseAsync([...argv]);
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      // --help and --version end here with exit code 0; usage errors are ours to call 2.
-      sink.outcome = err.exitCode === 0 ? "ok" : "error";
-    } else {
-      const message = err instanceof Error ? err.message : String(err);
-      process.stderr.write(`recctl: ${message}\n`);
-      if (process.env["RECCTL_DEBUG"] !== undefined && err instanceof Error) process.stderr.write(`${err.stack ?? ""}\n`);
-      sink.outcome = "error";
-    }
-  }
-  process.exitCode = EXIT_CODES[sink.outcome];
+  const io: ProgramIO = {
+    makeOutput: processOutput,
+    writeOut: (text) => process.stdout.write(text),
+    writeErr: (text) => process.stderr.write(text),
+    debug: process.env["RECCTL_DEBUG"] !== undefined,
+  };
+  process.exitCode = EXIT_CODES[await execute(argv, io, sink)];
 }
