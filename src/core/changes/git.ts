@@ -57,15 +57,23 @@ function fields(out: Buffer): string[] {
 
 /** The top level of the work tree `dir` is in. */
 export function workTreeTop(dir: string): string {
-  const inside = run(["rev-parse", "--is-inside-work-tree"], dir);
-  if (inside.status !== 0 || inside.stdout.toString("utf8").trim() !== "true") throw new GitError(`${dir} is not in a git work tree`);
-  return git(["rev-parse", "--show-toplevel"], dir).toString("utf8").trim();
+  const result = run(["rev-parse", "--is-inside-work-tree", "--show-toplevel"], dir);
+  const [inside, top] = result.stdout.toString("utf8").split("\n");
+  if (result.status !== 0 || inside !== "true" || top === undefined || top === "") throw new GitError(`${dir} is not in a git work tree`);
+  return top;
 }
 
-/** The commit a revision names, or null when it names none. */
-export function resolveCommit(top: string, revision: string): string | null {
-  const result = run(["rev-parse", "--verify", "--quiet", "--end-of-options", `${revision}^{commit}`], top);
-  return result.status === 0 ? result.stdout.toString("utf8").trim() : null;
+/**
+ * The commit each revision names (null where it names none), in one `git cat-file
+ * --batch-check` that reads `<revision>^{commit}` lines and answers `<oid> commit <size>` or
+ * `<revision>^{commit} missing` for each.
+ */
+export function resolveCommits(top: string, revisions: readonly string[]): (string | null)[] {
+  // A revision with a newline would be two lines of input: it cannot name a commit anyway.
+  const asked = revisions.filter((r) => !r.includes("\n"));
+  const out = git(["cat-file", "--batch-check"], top, asked.map((r) => `${r}^{commit}\n`).join("")).toString("utf8").split("\n");
+  const answers = new Map(asked.map((r, i) => [r, /^([0-9a-f]+) commit \d+$/.exec(out[i] ?? "")?.[1] ?? null]));
+  return revisions.map((r) => answers.get(r) ?? null);
 }
 
 /** Changed paths, as `git diff --name-status` names them. */
@@ -102,27 +110,34 @@ export function changedPaths(top: string, base: string, head: string | null, pat
   return changes;
 }
 
+/** A file at a revision: what `git cat-file --batch` is asked for. */
+export interface BlobRef {
+  revision: string;
+  path: string;
+}
+
 /**
- * The contents of `path` at `revision` for every pair, through one `git cat-file --batch`:
- * the answer is `<oid> <type> <size>\n<bytes>\n` for each, or `<spec> missing\n`.
+ * The contents of every file at its revision, through one `git cat-file --batch`: the answer
+ * is `<oid> <type> <size>\n<bytes>\n` for each, or `<revision>:<path> missing\n`. The result is
+ * in the order asked, undefined where there is no such file.
  */
-export function readAtRevision(top: string, revision: string, paths: readonly string[]): Map<string, Buffer> {
-  const contents = new Map<string, Buffer>();
-  if (paths.length === 0) return contents;
-  const out = git(["cat-file", "--batch"], top, paths.map((p) => `${revision}:${p}\n`).join(""));
+export function readBlobs(top: string, refs: readonly BlobRef[]): (Buffer | undefined)[] {
+  if (refs.length === 0) return [];
+  const out = git(["cat-file", "--batch"], top, refs.map((r) => `${r.revision}:${r.path}\n`).join(""));
+  const contents: (Buffer | undefined)[] = [];
   let at = 0;
-  for (const path of paths) {
+  for (const ref of refs) {
     const eol = out.indexOf(0x0a, at);
-    if (eol < 0) throw new GitError(`git cat-file: the answer for ${path} is cut short`);
-    const header = out.toString("utf8", at, eol);
-    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+    if (eol < 0) throw new GitError(`git cat-file: the answer for ${ref.revision}:${ref.path} is cut short`);
+    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(out.toString("utf8", at, eol));
     if (m === null) {
       // `missing` or `ambiguous`: the path has no blob at that revision.
+      contents.push(undefined);
       at = eol + 1;
       continue;
     }
     const size = Number(m[2]);
-    if (m[1] === "blob") contents.set(path, out.subarray(eol + 1, eol + 1 + size));
+    contents.push(m[1] === "blob" ? out.subarray(eol + 1, eol + 1 + size) : undefined);
     at = eol + 1 + size + 1;
   }
   return contents;

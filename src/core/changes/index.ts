@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { diffRecordings, diffSide, type DiffOptions, type RecordingDiff } from "../diff/index.js";
 import { requestHash, type HashInput, type HashResult } from "../hash.js";
 import { decodeUtf8, exactRequest, isObject, parseRecordingText, RecordingError, type Recording } from "../recording.js";
-import { changedPaths, GitError, readAtRevision, resolveCommit, restoreFromRevision, workTreeTop } from "./git.js";
+import { changedPaths, GitError, readBlobs, resolveCommits, restoreFromRevision, workTreeTop, type BlobRef } from "./git.js";
 import { answers, selected, selectPaths } from "./select.js";
 
 export { GitError } from "./git.js";
@@ -101,21 +101,22 @@ interface Split {
  * most two; the rest are paths.
  */
 function splitArguments(top: string, args: readonly string[], cwd: string): Split {
+  // The first two arguments and HEAD, resolved in one git call.
+  const candidates = args.slice(0, 2);
+  const commits = resolveCommits(top, [...candidates, "HEAD"]);
   const revisions: Revision[] = [];
-  let i = 0;
-  for (; i < args.length && revisions.length < 2; i++) {
-    const arg = args[i] ?? "";
-    const commit = resolveCommit(top, arg);
+  for (const [i, arg] of candidates.entries()) {
+    const commit = commits[i] ?? null;
     if (commit === null || exists(resolve(cwd, arg))) break;
     revisions.push({ name: arg, commit });
   }
   let base = revisions[0];
   if (base === undefined) {
-    const commit = resolveCommit(top, "HEAD");
+    const commit = commits[candidates.length] ?? null;
     if (commit === null) throw new GitError("unknown revision HEAD: the repository has no commit to compare with");
     base = { name: "HEAD", commit };
   }
-  return { base, head: revisions[1] ?? null, paths: args.slice(i) };
+  return { base, head: revisions[1] ?? null, paths: args.slice(revisions.length) };
 }
 
 function exists(path: string): boolean {
@@ -153,6 +154,20 @@ function readWorkTree(top: string, paths: readonly string[], errors: ChangesErro
     }
   }
   return contents;
+}
+
+/** Both sides' contents: the revisions' through one `git cat-file --batch`, the working tree's from disk. */
+function readSides(top: string, base: Revision, head: Revision | null, older: readonly string[], newer: readonly string[], errors: ChangesError[]): [Map<string, Buffer>, Map<string, Buffer>] {
+  const refs: BlobRef[] = older.map((path) => ({ revision: base.commit, path }));
+  if (head !== null) refs.push(...newer.map((path) => ({ revision: head.commit, path })));
+  const blobs = readBlobs(top, refs);
+  const a = new Map<string, Buffer>();
+  const b = new Map<string, Buffer>();
+  refs.forEach((ref, i) => {
+    const bytes = blobs[i];
+    if (bytes !== undefined) (i < older.length ? a : b).set(ref.path, bytes);
+  });
+  return [a, head === null ? readWorkTree(top, newer, errors) : b];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -266,8 +281,9 @@ export function collectChanges(options: ChangesOptions): ChangesResult {
   const older = changed.filter((c) => c.status !== "A").map((c) => c.path);
   const newer = changed.filter((c) => c.status !== "D").map((c) => c.path);
   const errors: ChangesError[] = [];
-  const a = parseSide(readAtRevision(top, base.commit, older), base.name, errors);
-  const b = parseSide(head === null ? readWorkTree(top, newer, errors) : readAtRevision(top, head.commit, newer), head?.name ?? null, errors);
+  const [baseBytes, headBytes] = readSides(top, base, head, older, newer, errors);
+  const a = parseSide(baseBytes, base.name, errors);
+  const b = parseSide(headBytes, head?.name ?? null, errors);
 
   const files: FileChange[] = [];
   const removed = new Map<string, Recording>();
