@@ -214,6 +214,16 @@ function compare(file: string, a: Recording, b: Recording, status: "modified" | 
   return { file, status, from, test_id: testIdOf(b) ?? testIdOf(a), noise_only: diff.same, changes: aspects(diff), noise: diff.noise };
 }
 
+/** A pair compared, or null after noting why it could not be (a response no adapter can read). */
+function compareOrNote(file: string, a: Recording, b: Recording, status: "modified" | "rehashed", from: string | null, errors: ChangesError[]): FileChange | null {
+  try {
+    return compare(file, a, b, status, from);
+  } catch (err) {
+    errors.push({ file, revision: null, message: `cannot compare: ${(err as Error).message}`, line: null, column: null });
+    return null;
+  }
+}
+
 function hashOf(rec: Recording, hasher: RequestHasher): string | null {
   try {
     return hasher(exactRequest(rec)).hash;
@@ -296,14 +306,16 @@ export function collectChanges(options: ChangesOptions): ChangesResult {
     else if (status === "M" && before !== undefined && after !== undefined) {
       // A file git lists although its bytes are the same (a stale index entry) has not changed.
       if (a.bytes.get(path)?.equals(b.bytes.get(path) ?? Buffer.alloc(0)) === true) continue;
-      files.push(compare(path, before, after, "modified", null));
+      const change = compareOrNote(path, before, after, "modified", null, errors);
+      if (change !== null) files.push(change);
     }
   }
   for (const [from, to] of pairRehashed(removed, added, hasher)) {
     const before = removed.get(from);
     const after = added.get(to);
     if (before === undefined || after === undefined) continue;
-    files.push(compare(to, before, after, "rehashed", from));
+    const change = compareOrNote(to, before, after, "rehashed", from, errors);
+    if (change !== null) files.push(change);
     removed.delete(from);
     added.delete(to);
   }
