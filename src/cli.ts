@@ -238,6 +238,31 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
       sink.outcome = await normalizeCommand({ ...(await common(cmd, makeOutput)), paths, write: opts.write, check: opts.check });
     });
 
+  program
+    .command("changes")
+    .usage("[options] [<base> [<head>]] [paths...]")
+    .description("what really changed in the recordings between two git revisions (or a revision and the working tree)")
+    .argument("[revisions-and-paths...]", "[<base> (default HEAD) [<head> (default: the working tree)]] [paths…]")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
+    .option("--revert-noise", "restore the base version of every noise-only modified recording (dry run unless --write)", false)
+    .option("--write", "with --revert-noise: restore them (index and working tree)", false)
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 nothing but noise changed, 1 a real change (added, removed, modified beyond noise), 2 errors.
+
+Examples:
+  $ recctl changes                                   what a re-record run just wrote, against HEAD
+  $ recctl changes origin/main HEAD --format markdown    a pull-request comment body
+  $ recctl changes origin/main tests/integration/inference
+  $ recctl changes origin/main --revert-noise --write     keep only the real changes`,
+    )
+    .action(async (args: string[], opts: { format: "text" | "markdown" | "json"; revertNoise: boolean; write: boolean }, cmd: Command) => {
+      const { changesCommand } = await import("./commands/changes.js");
+      const c = await common(cmd, makeOutput);
+      sink.outcome = await changesCommand({ ...c, args, format: c.json ? "json" : opts.format, revertNoise: opts.revertNoise, write: opts.write });
+    });
+
   return program;
 }
 
