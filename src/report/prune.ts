@@ -3,6 +3,7 @@ import { splitTestId } from "../core/collected.js";
 import { ORPHAN_REASONS, type Guard, type IndexOrphan, type Orphan, type OrphanReason, type PruneResult, type RemovalOutcome } from "../core/prune/index.js";
 import type { RepoRootSource } from "../core/repo-root.js";
 import { printJson, type Output } from "./output.js";
+import { printStaleTemps } from "./write.js";
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -62,12 +63,7 @@ export function printPruneNotices(output: Output, result: PruneResult): void {
       output.err(`  ${file}: ${plural(n, "recording")} not judged not-collected (its tests are unknown)`);
     }
   }
-  for (const t of result.staleTemps) {
-    const what = `${output.path(t.file)}: a temporary file left by an interrupted run`;
-    if (t.removed) output.err(`recctl: ${c.yellow("note")}: ${what}, removed`);
-    else if (t.message !== null) output.err(`recctl: ${c.yellow("note")}: ${what}, not removed: ${t.message}`);
-    else output.err(`recctl: ${c.yellow("note")}: ${what} (--delete removes it)`);
-  }
+  printStaleTemps(output, result.staleTemps, "--delete");
   const paragraph = guardParagraph(result.guards);
   if (paragraph !== null) {
     if (result.refused) output.err(`recctl: ${c.red("nothing removed")}: ${paragraph}`);
