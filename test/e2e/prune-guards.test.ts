@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, readdirSync, realpathSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, test, type TestContext } from "node:test";
 import { BIN, FIXTURES, recctl, tempDir } from "./run.js";
@@ -26,6 +26,7 @@ const GONE = [`${TOOLS}/a9d3595a3028ee2b0d917b0fdd43aba0b717b3b68cc21cb743a3576e
 const ALL = [GPT4O, LLAMA, MISTRAL, REMOVED_TEST, UNREACHABLE, MODEL_LIST, NOTES, TOOL_WEB, TOOL_WEATHER, ...GONE].sort();
 
 interface GuardsJson {
+  unreadable?: { file: string; error: string }[];
   summary: { scanned: number; orphans: number; deleted: number };
   orphans: { file: string; reasons: string[]; deleted: boolean }[];
   repo_root: { dir: string; found_by: string };
@@ -269,5 +270,40 @@ describe("prune and normalize: the write path", () => {
       assert.ok(!json.orphans.some((o) => o.file.endsWith(`${"e".repeat(64)}.json`)));
     }
     assert.ok(existsSync(fifo));
+  });
+});
+
+describe("prune reads test_id and request as json.load does", () => {
+  test("a request key repeated at the end of the file: the last one counts, so prune and hash both call the file unreachable", (t) => {
+    const repo = repository(t, "plain");
+    const file = join(repo, GPT4O);
+    const text = readFileSync(file, "utf8");
+    // json.load keeps the last of two equal keys: this stray request is the one the recorder would hash.
+    writeFileSync(file, `${text.trimEnd().slice(0, -1)},\n  "request": {"method": "GET", "url": "http://0.0.0.0:11434/v1/models", "body": {}}\n}\n`);
+    const hashed = JSON.parse(recctl(["hash", "--json", GPT4O], { cwd: repo }).stdout) as { matches: boolean };
+    assert.equal(hashed.matches, false);
+    const { json } = pruneJson(["--reason", "unreachable"], repo);
+    assert.deepEqual(json.orphans.map((o) => [o.file, o.reasons]).sort(), [
+      [GPT4O, ["unreachable"]],
+      [UNREACHABLE, ["unreachable"]],
+    ]);
+  });
+
+  test("a test_id longer than the part decoded first is read whole", (t) => {
+    const repo = repository(t, "plain");
+    const file = join(repo, GPT4O);
+    const text = readFileSync(file, "utf8");
+    // One test_id (top level only), after the request, running past the first 4 KiB the scan decodes.
+    const long = `tests/integration/chat/test_chat.py::test_chat_completion[${"w".repeat(5000)}]`;
+    const { test_id: _old, request, ...rest } = JSON.parse(text) as Record<string, unknown>;
+    writeFileSync(file, `${JSON.stringify({ request, test_id: long, ...rest }, null, 2)}\n`);
+    const { code, json } = pruneJson([CHAT], repo);
+    assert.equal(code, 0);
+    assert.deepEqual(json.unreadable ?? [], []);
+    // The test_id is hashed with the request, so the name no longer agrees; the test file exists.
+    assert.equal((JSON.parse(recctl(["hash", "--json", GPT4O], { cwd: repo }).stdout) as { matches: boolean }).matches, false);
+    assert.deepEqual(json.orphans.find((o) => o.file === GPT4O)?.reasons, ["unreachable"]);
+    const shown = JSON.parse(recctl(["list", "--json", GPT4O], { cwd: repo }).stdout) as { test_id: string }[];
+    assert.equal(shown[0]?.test_id, long);
   });
 });

@@ -99,8 +99,9 @@ function memberTexts(file: string, bytes: Buffer): Map<string, string> {
     while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
     text = decodeUtf8(file, bytes.subarray(0, end));
     const spans = topLevelSpans(text, WANTED);
-    const found = WANTED.filter((k) => spans.has(k)).length;
-    if (found === counts.filter((c) => c === 1).length) return slices(text, spans);
+    // A value running to the end of the head may have been cut there (a string, a number).
+    const whole = [...spans.values()].every((sp) => sp.end < text.length);
+    if (whole && spans.size === counts.filter((c) => c === 1).length) return slices(text, spans);
   }
   text = decodeUtf8(file, bytes);
   return slices(text, topLevelSpans(text, WANTED));
