@@ -54,7 +54,8 @@ function readBytes(file: string): { bytes: Buffer; size: number; mtimeMs: number
     if (!info.isFile()) throw new RecordingError(file, "not a regular file", "io");
     if (buffer.length < info.size + 1) buffer = Buffer.allocUnsafe(Math.max(info.size + 1, buffer.length * 2));
     let n = 0;
-    // One byte more than the size: a file that grew while read is still read whole.
+    // Read to the end of the file or the buffer (one byte past the size it had): a file that
+    // grew meanwhile is cut, but its changed size and mtime keep it from ever being removed.
     for (let got = -1; got !== 0 && n < buffer.length; n += got) got = readSync(fd, buffer, n, buffer.length - n, n);
     return { bytes: buffer.subarray(0, n), size: info.size, mtimeMs: info.mtimeMs };
   } catch (err) {
