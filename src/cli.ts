@@ -6,6 +6,8 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { DEFAULT_MAX_DELETE, parseMaxDelete, type MaxDelete } from "./core/prune/max-delete.js";
+import { ORPHAN_REASONS, type OrphanReason } from "./core/prune/reasons.js";
 import { WARNING_RULES, type WarningRule } from "./core/types.js";
 import { EXIT_CODES, type CommonOptions, type Outcome } from "./options.js";
 import { processOutput, type Output } from "./report/output.js";
@@ -77,7 +79,8 @@ Examples:
 Examples:
   $ recctl prune                                     dry run: list orphans and why
   $ pytest --collect-only -q | recctl prune --collected - --check
-  $ recctl prune --reason unreachable --delete       remove exactly the listed files`,
+  $ recctl prune --reason unreachable --delete       remove exactly the listed files
+  $ recctl prune --collected ids.txt --delete --max-delete 50%   a reviewed one-off cleanup`,
   normalize: `
 Examples:
   $ recctl normalize                                 dry run: which files would change, and how
@@ -191,26 +194,28 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
 
   program
     .command("prune")
-    .description("find orphaned recordings (dry run); --delete removes exactly those listed")
+    .description("find orphaned recordings (dry run); --delete removes exactly those listed, unless a guard refuses")
     .argument("[paths...]", "files, directories or globs (default: **/recordings/**/*.json under --root)")
     .option("--collected <file>", "pytest --collect-only -q output or pytest-json-report JSON ('-' for stdin); repeatable", collect, [])
     .option("--check", "exit 1 when any orphan is found (CI)", false)
     .option("--delete", "remove the orphans listed", false)
-    .option("--allow-partial", "let --delete proceed although the collection had errors", false)
-    .addOption(
-      repeatableChoice("--reason <reason>", "only orphans with this reason (repeatable)", [
-        "unreachable",
-        "test-file-missing",
-        "not-collected",
-        "index-orphan",
-        "unindexed",
-      ]),
-    )
+    .option("--repo-root <dir>", "where test paths in test_id resolve (default: the git top level or Python project above --root)", (value: string) => {
+      const dir = resolve(process.cwd(), value);
+      if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() !== true) throw new InvalidArgumentError(`${value}: no such directory`);
+      return dir;
+    })
+    .option("--max-delete <count|N%>", "refuse --delete when it would remove more recordings than this (default: 25%)", (value: string) => {
+      const max = parseMaxDelete(value);
+      if (max === null) throw new InvalidArgumentError("expected a count (e.g. 50) or a percentage up to 100% (e.g. 40%)");
+      return max;
+    })
+    .option("--allow-partial", "let --delete proceed although the collection had errors or the manifest does not fit", false)
+    .addOption(repeatableChoice("--reason <reason>", "only orphans with this reason (repeatable)", ORPHAN_REASONS))
     .addHelpText("after", EXAMPLES["prune"] ?? "")
     .action(
       async (
         paths: string[],
-        opts: { collected: string[]; check: boolean; delete: boolean; allowPartial: boolean; reason?: string[] },
+        opts: { collected: string[]; check: boolean; delete: boolean; allowPartial: boolean; reason?: OrphanReason[]; repoRoot?: string; maxDelete?: MaxDelete },
         cmd: Command,
       ) => {
         const { pruneCommand } = await import("./commands/prune.js");
@@ -222,6 +227,8 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
           delete: opts.delete,
           allowPartial: opts.allowPartial,
           reasons: opts.reason ?? [],
+          repoRoot: opts.repoRoot ?? null,
+          maxDelete: opts.maxDelete ?? DEFAULT_MAX_DELETE,
         });
       },
     );
