@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import type { CommonOptions, Outcome } from "../options.js";
 import { ManifestError, mergeManifests, parseManifest, type Manifest } from "../core/collected.js";
 import { discover } from "../core/discover.js";
+import { describeFsError } from "../core/read.js";
 import {
   findLegacyIndexes,
   findOrphans,
@@ -42,8 +43,7 @@ async function readSource(source: string, output: Output): Promise<string> {
   try {
     return await readFile(resolve(process.cwd(), source), "utf8");
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ManifestError(source, `cannot read: ${code === "ENOENT" ? "no such file" : (err as Error).message}`);
+    throw new ManifestError(source, `cannot read: ${describeFsError(err)}`);
   }
 }
 

@@ -12,6 +12,7 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import initSqlJs from "sql.js";
 import type { Database, SqlJsStatic, SqlValue } from "sql.js";
+import { describeFsError } from "./read.js";
 
 /** One row of the recorder's `recordings` table; columns the table lacks read as null. */
 export interface LegacyIndexRow {
@@ -422,5 +423,5 @@ function isErrnoException(error: unknown): error is NodeJS.ErrnoException {
 }
 
 function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return describeFsError(error);
 }

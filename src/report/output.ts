@@ -4,7 +4,7 @@
  */
 import { relative } from "node:path";
 import type { ChalkInstance } from "chalk";
-import { DEFAULT_PATTERN, type Discovery } from "../core/discover.js";
+import { DEFAULT_PATTERN, type Discovery, type Skipped } from "../core/discover.js";
 
 export interface Output {
   out: (text: string) => void;
@@ -74,8 +74,14 @@ export function printNothingFound(output: Output, found: Discovery, paths: reado
   else output.err(`recctl: no recordings in ${paths.join(" ")}`);
 }
 
-/** What discovery could not find, on stderr: each missing path, or that nothing matched. */
+/** Files found and left alone (FIFOs, sockets): one notice each, on stderr. */
+export function printSkipped(output: Output, skipped: readonly Skipped[]): void {
+  for (const s of skipped) output.err(`recctl: ${output.path(s.path)}: ${s.reason}; skipped`);
+}
+
+/** What discovery could not find, on stderr: each missing path, skipped files, or that nothing matched. */
 export function printDiscovery(output: Output, found: Discovery, paths: readonly string[], root: string): void {
   for (const m of found.missing) output.err(`recctl: ${m}: no such file or directory`);
+  printSkipped(output, found.skipped);
   printNothingFound(output, found, paths, root);
 }
