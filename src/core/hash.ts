@@ -4,7 +4,7 @@
  * `json.dumps(normalized, sort_keys=True)`. This module owns those rules.
  */
 import { createHash } from "node:crypto";
-import { compactObject, dumpWith, type DumpRules } from "./pydumps.js";
+import { compactObject, dumpRules, dumpWith, type DumpRules } from "./pydumps.js";
 import { formatFixed, pyRound, type PyValue } from "./pyjson.js";
 import { pyUrlParse } from "./pyurl.js";
 import { requestKindFromKeys } from "./request-kind.js";
@@ -74,15 +74,15 @@ export function normalizeString(s: string): string {
  * floats rounded to 5 places, strings de-noised, recursively; a dict at the root *or directly
  * inside a list* counts as a root, so its extra_body/extra_query lose `project_id`.
  */
-function rules(nativeInts: boolean, normalize: boolean): DumpRules {
-  if (!normalize) return { sortKeys: true, nativeInts };
-  return {
+function rules(nativeInts: boolean, normalize: boolean): Walk {
+  if (!normalize) return dumpRules({ sortKeys: true, nativeInts });
+  return dumpRules({
     sortKeys: true,
     nativeInts,
     string: normalizeString,
     float: (x) => pyRound(x, 5),
     childSkip: (key, parentIsRoot) => (parentIsRoot && (key === "extra_body" || key === "extra_query") ? "project_id" : null),
-  };
+  });
 }
 
 const AS_IS = rules(false, false);
@@ -90,7 +90,7 @@ const AS_IS_NATIVE = rules(true, false);
 const NORMALIZED = rules(false, true);
 const NORMALIZED_NATIVE = rules(true, true);
 
-type Walk = DumpRules;
+type Walk = Required<DumpRules>;
 
 function normalizing(walk: Walk): Walk {
   return walk.nativeInts ? NORMALIZED_NATIVE : NORMALIZED;

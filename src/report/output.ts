@@ -69,7 +69,7 @@ export function printRefError(output: Output, error: { message: string; candidat
 
 /** When discovery found nothing and no path was missing: say so, on stderr. */
 export function printNothingFound(output: Output, found: Discovery, paths: readonly string[], root: string): void {
-  if (found.files.length > 0 || found.missing.length > 0) return;
+  if (found.files.length > 0 || found.missing.length > 0 || found.skipped.length > 0) return;
   if (paths.length === 0) output.err(`recctl: no recordings found under ${output.path(root)} (looked for ${DEFAULT_PATTERN})`);
   else output.err(`recctl: no recordings in ${paths.join(" ")}`);
 }
