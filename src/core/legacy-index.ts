@@ -210,7 +210,7 @@ async function openIndex(file: string): Promise<Database> {
   try {
     bytes = await fs.readFile(file);
   } catch (error) {
-    throw new LegacyIndexError(file, "unreadable", `cannot read the index: ${errorMessage(error)}`, { cause: error });
+    throw new LegacyIndexError(file, "unreadable", `cannot read the index: ${describeFsError(error)}`, { cause: error });
   }
   if (bytes.length === 0) throw new LegacyIndexError(file, "not-sqlite", "is empty, not a SQLite database");
   if (new TextDecoder("latin1").decode(bytes.subarray(0, SQLITE_HEADER.length)) !== SQLITE_HEADER) {
@@ -423,5 +423,5 @@ function isErrnoException(error: unknown): error is NodeJS.ErrnoException {
 }
 
 function errorMessage(error: unknown): string {
-  return describeFsError(error);
+  return error instanceof Error ? error.message : String(error);
 }
