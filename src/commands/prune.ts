@@ -16,7 +16,7 @@ import {
   type OrphanReason,
   type OrphanReport,
 } from "../core/orphans.js";
-import { printNothingFound, type Output } from "../report/output.js";
+import { printNothingFound, printSkipped, type Output } from "../report/output.js";
 import { printPruneNotices, pruneReporters, type PruneResult } from "../report/prune.js";
 
 export interface PruneCommandOptions extends CommonOptions {
@@ -113,6 +113,7 @@ export async function pruneCommand(opts: PruneCommandOptions): Promise<Outcome> 
   }
 
   const found = await discover(opts.paths, opts.root);
+  printSkipped(output, found.skipped);
   printNothingFound(output, found, opts.paths, opts.root);
   const legacy = await findLegacyIndexes(opts.paths, opts.root, found.files);
   const report = await findOrphans(found.files, { root: opts.root, manifest, legacy });

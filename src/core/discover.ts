@@ -11,8 +11,9 @@
  */
 import type { Dirent, Stats } from "node:fs";
 import { readdir, realpath, stat } from "node:fs/promises";
-import { isAbsolute, join, resolve, sep } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { isStreamPath } from "./read.js";
+import { findRepoRoot } from "./repo-root.js";
 
 export const DEFAULT_PATTERN = "**/recordings/**/*.json";
 const RECORDINGS = "recordings";
@@ -45,9 +46,14 @@ export function notRegular(info: Stats | Dirent): string {
   return `not a regular file (${fileType(info)}), not opened`;
 }
 
-/** True when a path has a `recordings` folder among its own segments. */
-export function insideRecordings(dir: string): boolean {
-  return dir.split(sep).includes(RECORDINGS);
+/**
+ * True when a directory is itself inside a `recordings` folder. Only folders below the
+ * repository's top count (a checkout kept under `~/recordings/` is not a recordings folder).
+ */
+export async function insideRecordings(dir: string): Promise<boolean> {
+  const top = await findRepoRoot(dir);
+  const below = top.source === "root" ? dir : relative(top.dir, dir);
+  return below.split(sep).includes(RECORDINGS);
 }
 
 /** One file found: the path as reached, and the real path it is counted by. */
@@ -134,7 +140,7 @@ async function followLink(path: string, name: string, inRecordings: boolean, w: 
 /** The recordings under a directory, by the rule above: its own `recordings` folders, or all. */
 export async function walkRecordings(dir: string, accept?: (name: string) => boolean): Promise<{ files: string[]; skipped: Skipped[] }> {
   const w = newWalk(accept);
-  await walkAll(dir, insideRecordings(dir), w);
+  await walkAll(dir, await insideRecordings(dir), w);
   return { files: unique(w.found), skipped: w.skipped };
 }
 
@@ -169,7 +175,7 @@ export async function discover(paths: readonly string[], root: string): Promise<
     const abs = isAbsolute(p) ? p : resolve(process.cwd(), p);
     const info = await stat(abs).catch(() => undefined);
     if (info?.isDirectory()) {
-      await walkAll(abs, insideRecordings(abs), w);
+      await walkAll(abs, await insideRecordings(abs), w);
     } else if (info?.isFile()) {
       w.found.push({ path: abs, real: await realpath(abs).catch(() => abs), viaLink: false });
     } else if (info !== undefined) {

@@ -210,6 +210,22 @@ test("a directory means the recordings in it: package.json, tsconfig.json and te
   assert.equal(named.report.files[0]?.errors[0]?.rule, "schema");
 });
 
+test("a checkout kept under a folder named recordings is not a recordings folder (only folders below the git top count)", (t) => {
+  const root = join(tempDir(t), "recordings", "llama-stack");
+  const dir = join(root, "tests", "integration", "inference", "recordings");
+  mkdirSync(dir, { recursive: true });
+  mkdirSync(join(root, ".git"));
+  copyFileSync(TOOL, join(dir, "tool.json"));
+  writeFileSync(join(root, "tests", "integration", "package.json"), '{"name": "ui"}\n');
+  const { code, report } = validateJson(["tests/integration"], root);
+  assert.equal(code, 0);
+  assert.deepEqual(
+    report.files.map((f) => f.file),
+    ["tests/integration/inference/recordings/tool.json"],
+  );
+  assert.equal(validateJson(["."], dir).report.summary.files, 1);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Standard input and /dev/fd
 
