@@ -11,7 +11,8 @@ import { access, constants, open, realpath, rename, stat, unlink } from "node:fs
 import { basename, dirname, join } from "node:path";
 import { isRecorderFormatted, proveFormatted, type FormatProof } from "./format.js";
 import { runParallel } from "./parallel.js";
-import { parseExact, PyJsonParseError, recorderFormat, type PyDict, type PyValue } from "./pyjson.js";
+import { recorderFormat } from "./pydumps.js";
+import { parseExact, PyJsonParseError, type PyDict, type PyValue } from "./pyjson.js";
 import { isObject, readRecordingSync, RecordingError, type NameHash, type Recording, type Rule } from "./recording.js";
 
 // ---------------------------------------------------------------------------------------------
