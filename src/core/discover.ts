@@ -85,23 +85,23 @@ function searched(name: string): boolean {
 
 /**
  * Every `*.json` under `dir` that lies in a `recordings` folder (all of them when `inRecordings`),
- * subfolders read concurrently. A directory already entered (by its real path) is not entered again.
+ * subfolders read concurrently. `real` is the directory's real path: a subfolder's is its
+ * parent's plus its name, so only the start and each symlink cost a `realpath`. A directory
+ * already entered (by its real path) is not entered again.
  */
-async function walk(dir: string, inRecordings: boolean, w: Walk, viaLink: boolean): Promise<void> {
-  const real = await realpath(dir).catch(() => undefined);
-  if (real === undefined || w.seen.has(real)) return;
+async function walk(dir: string, real: string, inRecordings: boolean, w: Walk, viaLink: boolean): Promise<void> {
+  if (w.seen.has(real)) return;
   w.seen.add(real);
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => [] as Dirent[]);
   const subdirs: Promise<void>[] = [];
   for (const entry of entries) {
     if (!searched(entry.name)) continue;
     const path = join(dir, entry.name);
-    const isJson = entry.name.endsWith(".json");
     if (entry.isDirectory()) {
-      subdirs.push(walk(path, inRecordings || entry.name === RECORDINGS, w, viaLink));
+      subdirs.push(walk(path, join(real, entry.name), inRecordings || entry.name === RECORDINGS, w, viaLink));
     } else if (entry.isSymbolicLink()) {
       w.links.push({ path, name: entry.name, inRecordings });
-    } else if (!isJson || !inRecordings || !w.accept(entry.name)) {
+    } else if (!entry.name.endsWith(".json") || !inRecordings || !w.accept(entry.name)) {
       continue;
     } else if (entry.isFile()) {
       w.found.push({ path, real: join(real, entry.name), viaLink });
@@ -117,7 +117,8 @@ async function walk(dir: string, inRecordings: boolean, w: Walk, viaLink: boolea
  * and through a link is entered by its direct path, so that is the path reported.
  */
 async function walkAll(dir: string, inRecordings: boolean, w: Walk): Promise<void> {
-  await walk(dir, inRecordings, w, false);
+  const real = await realpath(dir).catch(() => undefined);
+  if (real !== undefined) await walk(dir, real, inRecordings, w, false);
   while (w.links.length > 0) {
     const round = w.links.splice(0);
     await Promise.all(round.map((link) => followLink(link.path, link.name, link.inRecordings, w)));
@@ -127,7 +128,11 @@ async function walkAll(dir: string, inRecordings: boolean, w: Walk): Promise<voi
 async function followLink(path: string, name: string, inRecordings: boolean, w: Walk): Promise<void> {
   const info = await stat(path).catch(() => undefined); // a dangling link names nothing
   if (info === undefined) return;
-  if (info.isDirectory()) return walk(path, inRecordings || name === RECORDINGS, w, true);
+  if (info.isDirectory()) {
+    const real = await realpath(path).catch(() => undefined);
+    if (real !== undefined) await walk(path, real, inRecordings || name === RECORDINGS, w, true);
+    return;
+  }
   if (!name.endsWith(".json") || !inRecordings || !w.accept(name)) return;
   if (!info.isFile()) {
     w.skipped.push({ path, reason: notRegular(info) });
