@@ -3,7 +3,7 @@
  * pipes a shell hands over by name (`/dev/fd/63` from `<(…)`), with one table that turns an
  * errno into the words a person reads.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, readSync } from "node:fs";
 
 /** What an errno means, said plainly; anything else keeps Node's own message. */
 const ERRNO_MESSAGES: Readonly<Record<string, string>> = {
@@ -67,11 +67,38 @@ export function readBytes(file: string): Buffer {
   if (cached !== undefined) return cached;
   try {
     if (!isStreamPath(file)) return readFileSync(file);
-    const bytes = readFileSync(file === STDIN ? 0 : file);
+    const bytes = file === STDIN ? readStdin() : readFileSync(file);
     streams.set(file, bytes);
     return bytes;
   } catch (err) {
     throw new ReadError(file, errnoOf(err), `cannot read: ${describeFsError(err)}`);
+  }
+}
+
+/**
+ * All of standard input. A non-blocking descriptor (a socket, or a pipe some parent made
+ * non-blocking) answers EAGAIN when it has nothing yet: wait a moment and read on.
+ */
+function readStdin(): Buffer {
+  try {
+    return readFileSync(0);
+  } catch (err) {
+    if (errnoOf(err) !== "EAGAIN") throw err;
+  }
+  const chunks: Buffer[] = [];
+  const chunk = Buffer.alloc(1 << 16);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, chunk, 0, chunk.length, null);
+    } catch (err) {
+      if (errnoOf(err) !== "EAGAIN") throw err;
+      Atomics.wait(pause, 0, 0, 10);
+      continue;
+    }
+    if (n === 0) return Buffer.concat(chunks);
+    chunks.push(Buffer.from(chunk.subarray(0, n)));
   }
 }
 

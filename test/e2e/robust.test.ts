@@ -9,7 +9,7 @@
  * functions for the NaN/Infinity recording, which is named after the hash it printed).
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -245,6 +245,18 @@ test("`-` reads one recording from standard input for validate, hash, show and d
   assert.equal(diff.code, 0, diff.stdout + diff.stderr);
   const differs = recctl(["diff", TOOL, "-"], { input });
   assert.equal(differs.code, 1);
+});
+
+test("standard input that arrives late (a parent's pipe or socket) is waited for and read whole", async () => {
+  const child = spawn(process.execPath, [BIN, "--json", "hash", "-"], { stdio: ["pipe", "pipe", "pipe"] });
+  let stdout = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  const text = readFileSync(NON_FINITE);
+  setTimeout(() => child.stdin.write(text.subarray(0, 500)), 300);
+  setTimeout(() => child.stdin.end(text.subarray(500)), 600);
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  assert.equal(code, 0);
+  assert.equal((JSON.parse(stdout) as { hash: string }).hash, NON_FINITE_HASH);
 });
 
 test("stdin is read once, in the main thread, beside a tree large enough for worker threads", (t) => {
