@@ -3,6 +3,7 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { CommonOptions, Outcome } from "../options.js";
 import { diffRecordings, diffSide, IgnoreError, parseIgnore, type DiffOptions } from "../core/diff/index.js";
+import { isStreamPath } from "../core/read.js";
 import { isObject, readRecording, RecordingError } from "../core/recording.js";
 import { diffReporters } from "../report/diff.js";
 import { printFileError, printRefError, type Output } from "../report/output.js";
@@ -19,6 +20,7 @@ export interface DiffCommandOptions extends CommonOptions {
  * glob library it brings): `diff a.json b.json` is the common case and should start fast.
  */
 async function locate(ref: string, root: string): Promise<string> {
+  if (isStreamPath(ref)) return ref;
   const asPath = resolve(process.cwd(), ref);
   if ((await stat(asPath).catch(() => undefined))?.isFile() === true) return asPath;
   const { resolveRef } = await import("../core/resolve.js");

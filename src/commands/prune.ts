@@ -5,7 +5,7 @@
 import type { CommonOptions, Outcome } from "../options.js";
 import { ManifestError, type Manifest } from "../core/collected.js";
 import { prune, readManifests, type MaxDelete, type OrphanReason, type PruneResult } from "../core/prune/index.js";
-import { printNothingFound } from "../report/output.js";
+import { printDiscovery } from "../report/output.js";
 import { printPruneNotices, pruneReporters } from "../report/prune.js";
 
 export interface PruneCommandOptions extends CommonOptions {
@@ -21,12 +21,6 @@ export interface PruneCommandOptions extends CommonOptions {
   maxDelete: MaxDelete;
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 export async function pruneCommand(opts: PruneCommandOptions): Promise<Outcome> {
   const { output } = opts;
   if (opts.reasons.includes("not-collected") && opts.collected.length === 0) {
@@ -37,7 +31,7 @@ export async function pruneCommand(opts: PruneCommandOptions): Promise<Outcome> 
   if (opts.collected.length > 0) {
     if (opts.collected.includes("-") && process.stdin.isTTY) output.err("recctl: reading `pytest --collect-only -q` output from stdin (end with Ctrl-D)");
     try {
-      manifest = await readManifests(opts.collected, process.cwd(), readStdin);
+      manifest = readManifests(opts.collected, process.cwd());
     } catch (err) {
       if (!(err instanceof ManifestError)) throw err;
       output.err(`recctl: --collected ${err.message}`);
@@ -55,7 +49,7 @@ export async function pruneCommand(opts: PruneCommandOptions): Promise<Outcome> 
     allowPartial: opts.allowPartial,
     maxDelete: opts.maxDelete,
   });
-  printNothingFound(output, result.discovery, opts.paths, opts.root);
+  printDiscovery(output, result.discovery, opts.paths, opts.root);
   printPruneNotices(output, result);
   pruneReporters[opts.json ? "json" : "text"](output, result);
   return outcomeOf(opts, result);

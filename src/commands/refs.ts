@@ -2,7 +2,7 @@
 import type { CommonOptions } from "../options.js";
 import { RecordingError } from "../core/recording.js";
 import { resolveMany } from "../core/resolve.js";
-import { printFileError, printRefError } from "../report/output.js";
+import { printFileError, printRefError, printSkipped } from "../report/output.js";
 
 export interface PerFile<R> {
   rows: R[];
@@ -16,8 +16,9 @@ export interface PerFile<R> {
 /** Resolves the refs and runs `each` on every file; unreadable ones are one stderr line each. */
 export async function perFile<R>(opts: CommonOptions & { refs: string[] }, each: (file: string) => Promise<R>): Promise<PerFile<R>> {
   const { output } = opts;
-  const { files, errors, expanded } = await resolveMany(opts.refs, opts.root);
+  const { files, errors, expanded, skipped } = await resolveMany(opts.refs, opts.root);
   for (const e of errors) printRefError(output, e);
+  printSkipped(output, skipped);
   const rows: R[] = [];
   let failed = errors.length > 0;
   for (const file of files) {

@@ -1,7 +1,7 @@
 /** `recctl show <ref>`: find one recording by name (no other file is parsed) and explain it. */
-import { readFile } from "node:fs/promises";
 import type { CommonOptions, Outcome } from "../options.js";
 import { inspect } from "../core/inspect.js";
+import { readText, ReadError } from "../core/read.js";
 import { readRecording, RecordingError } from "../core/recording.js";
 import { RefError, resolveRef } from "../core/resolve.js";
 import { showReporters } from "../report/show.js";
@@ -23,8 +23,14 @@ export async function showCommand(opts: ShowCommandOptions): Promise<Outcome> {
     return "error";
   }
   if (opts.raw) {
-    output.out((await readFile(file, "utf8")).replace(/\n$/, ""));
-    return "ok";
+    try {
+      output.out(readText(file).replace(/\n$/, ""));
+      return "ok";
+    } catch (err) {
+      if (!(err instanceof ReadError)) throw err;
+      printFileError(output, { file, message: err.message, line: null, column: null });
+      return "error";
+    }
   }
   try {
     const rec = await readRecording(file);

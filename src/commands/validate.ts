@@ -3,6 +3,7 @@ import type { CommonOptions, Outcome } from "../options.js";
 import { discover } from "../core/discover.js";
 import { printDiscovery } from "../report/output.js";
 import { startWorkers } from "../core/parallel.js";
+import { isStreamPath } from "../core/read.js";
 import type { WarningRule } from "../core/types.js";
 import type { ValidateFormat } from "../report/validate.js";
 
@@ -22,7 +23,7 @@ export async function validateCommand(opts: ValidateCommandOptions): Promise<Out
   // A whole tree (no paths, or a directory/glob) will want every core: start the workers now,
   // so they load while the files are found. A few named files (pre-commit) never start one.
   // (Started before this thread loads the validation modules itself.)
-  const pool = opts.paths.length === 0 || opts.paths.some((p) => !p.endsWith(".json")) ? startWorkers(VALIDATE_TASK) : undefined;
+  const pool = opts.paths.length === 0 || opts.paths.some((p) => !p.endsWith(".json") && !isStreamPath(p)) ? startWorkers(VALIDATE_TASK) : undefined;
   const [{ validateMany }, { validateReporters }, found] = await Promise.all([
     import("../core/validate.js"),
     import("../report/validate.js"),

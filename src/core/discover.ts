@@ -1,18 +1,160 @@
 /**
- * Which files a command works on (SPEC, "Paths"): files as given, directories searched
- * recursively for `*.json`, globs expanded; no paths means every `**\/recordings/**\/*.json`
- * under the root. `node_modules` and `.git` are always skipped.
+ * Which files a command works on (SPEC, "Paths"). No paths means every `**\/recordings/**\/*.json`
+ * under the root; a directory means the recordings in it (its `**\/recordings/**\/*.json`, or
+ * every `*.json` when it is itself inside a `recordings` folder); a file named explicitly is always
+ * taken; globs are expanded; `-` and `/dev/fd/N` are streams, read as they are.
+ *
+ * Symlinks are followed, but every directory is entered once and every file counted once, by its
+ * real path (a symlink loop never multiplies files). Files that are not regular files (FIFOs,
+ * sockets, devices) are never opened: they are skipped with a notice. `node_modules`, `.git` and
+ * dot folders are not searched.
  */
-import { stat } from "node:fs/promises";
-import { isAbsolute, resolve } from "node:path";
+import type { Dirent, Stats } from "node:fs";
+import { readdir, realpath, stat } from "node:fs/promises";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { isStreamPath } from "./read.js";
+import { findRepoRoot } from "./repo-root.js";
 
 export const DEFAULT_PATTERN = "**/recordings/**/*.json";
+const RECORDINGS = "recordings";
 const IGNORE = ["**/node_modules/**", "**/.git/**"];
+
+/** A path that was found but not taken, and why (`not a regular file (FIFO)`). */
+export interface Skipped {
+  path: string;
+  reason: string;
+}
 
 export interface Discovery {
   files: string[];
   /** Paths that named nothing: they are reported and make the command exit 2. */
   missing: string[];
+  /** Paths found and left alone (never opened); each is a notice on stderr. */
+  skipped: Skipped[];
+}
+
+/** What kind of file a non-regular entry is, for the notice. */
+function fileType(info: Stats | Dirent): string {
+  if (info.isFIFO()) return "FIFO";
+  if (info.isSocket()) return "socket";
+  if (info.isCharacterDevice()) return "character device";
+  if (info.isBlockDevice()) return "block device";
+  return "special file";
+}
+
+export function notRegular(info: Stats | Dirent): string {
+  return `not a regular file (${fileType(info)}), not opened`;
+}
+
+/**
+ * True when a directory is itself inside a `recordings` folder. Only folders below the
+ * repository's top count (a checkout kept under `~/recordings/` is not a recordings folder).
+ */
+export async function insideRecordings(dir: string): Promise<boolean> {
+  const top = await findRepoRoot(dir);
+  const below = top.source === "root" ? dir : relative(top.dir, dir);
+  return below.split(sep).includes(RECORDINGS);
+}
+
+/** One file found: the path as reached, and the real path it is counted by. */
+interface Found {
+  path: string;
+  real: string;
+  /** Reached through a symbolic link (the direct path wins when both lead to one file). */
+  viaLink: boolean;
+}
+
+/** What a walk collects; `seen` holds the real path of every directory entered. */
+interface Walk {
+  found: Found[];
+  skipped: Skipped[];
+  seen: Set<string>;
+  /** Symbolic links met on the way, followed once every direct path is walked. */
+  links: { path: string; name: string; inRecordings: boolean }[];
+  /** Which `.json` names to take (all by default): `show` looks for a hash prefix. */
+  accept: (name: string) => boolean;
+}
+
+function newWalk(accept: (name: string) => boolean = () => true): Walk {
+  return { found: [], skipped: [], seen: new Set(), links: [], accept };
+}
+
+function searched(name: string): boolean {
+  return !name.startsWith(".") && name !== "node_modules";
+}
+
+/**
+ * Every `*.json` under `dir` that lies in a `recordings` folder (all of them when `inRecordings`),
+ * subfolders read concurrently. `real` is the directory's real path: a subfolder's is its
+ * parent's plus its name, so only the start and each symlink cost a `realpath`. A directory
+ * already entered (by its real path) is not entered again.
+ */
+async function walk(dir: string, real: string, inRecordings: boolean, w: Walk, viaLink: boolean): Promise<void> {
+  if (w.seen.has(real)) return;
+  w.seen.add(real);
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [] as Dirent[]);
+  const subdirs: Promise<void>[] = [];
+  for (const entry of entries) {
+    if (!searched(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      subdirs.push(walk(path, join(real, entry.name), inRecordings || entry.name === RECORDINGS, w, viaLink));
+    } else if (entry.isSymbolicLink()) {
+      w.links.push({ path, name: entry.name, inRecordings });
+    } else if (!entry.name.endsWith(".json") || !inRecordings || !w.accept(entry.name)) {
+      continue;
+    } else if (entry.isFile()) {
+      w.found.push({ path, real: join(real, entry.name), viaLink });
+    } else {
+      w.skipped.push({ path, reason: notRegular(entry) });
+    }
+  }
+  await Promise.all(subdirs);
+}
+
+/**
+ * Walks `dir`, then the symbolic links met, round after round: a folder reachable both directly
+ * and through a link is entered by its direct path, so that is the path reported.
+ */
+async function walkAll(dir: string, inRecordings: boolean, w: Walk): Promise<void> {
+  const real = await realpath(dir).catch(() => undefined);
+  if (real !== undefined) await walk(dir, real, inRecordings, w, false);
+  while (w.links.length > 0) {
+    const round = w.links.splice(0);
+    await Promise.all(round.map((link) => followLink(link.path, link.name, link.inRecordings, w)));
+  }
+}
+
+async function followLink(path: string, name: string, inRecordings: boolean, w: Walk): Promise<void> {
+  const info = await stat(path).catch(() => undefined); // a dangling link names nothing
+  if (info === undefined) return;
+  if (info.isDirectory()) {
+    const real = await realpath(path).catch(() => undefined);
+    if (real !== undefined) await walk(path, real, inRecordings || name === RECORDINGS, w, true);
+    return;
+  }
+  if (!name.endsWith(".json") || !inRecordings || !w.accept(name)) return;
+  if (!info.isFile()) {
+    w.skipped.push({ path, reason: notRegular(info) });
+    return;
+  }
+  const real = await realpath(path).catch(() => undefined);
+  if (real !== undefined) w.found.push({ path, real, viaLink: true });
+}
+
+/** The recordings under a directory, by the rule above: its own `recordings` folders, or all. */
+export async function walkRecordings(dir: string, accept?: (name: string) => boolean): Promise<{ files: string[]; skipped: Skipped[] }> {
+  const w = newWalk(accept);
+  await walkAll(dir, await insideRecordings(dir), w);
+  return { files: unique(w.found), skipped: w.skipped };
+}
+
+/** One path per real file (the direct one before a symlink's), sorted. */
+function unique(found: readonly Found[]): string[] {
+  const ordered = [...found].sort((a, b) => Number(a.viaLink) - Number(b.viaLink) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const byReal = new Map<string, string>();
+  for (const f of ordered) if (!byReal.has(f.real)) byReal.set(f.real, f.path);
+  return [...byReal.values()].sort();
 }
 
 /** fast-glob is loaded on first use: validating a few named files (pre-commit) never needs it. */
@@ -26,23 +168,31 @@ export function isGlob(p: string): boolean {
 }
 
 export async function discover(paths: readonly string[], root: string): Promise<Discovery> {
-  if (paths.length === 0) return { files: (await glob(DEFAULT_PATTERN, root)).sort(), missing: [] };
-  const files = new Set<string>();
+  if (paths.length === 0) return { ...(await walkRecordings(root)), missing: [] };
+  const w = newWalk();
+  const streams: string[] = [];
   const missing: string[] = [];
   for (const p of paths) {
+    if (isStreamPath(p)) {
+      streams.push(p);
+      continue;
+    }
     const abs = isAbsolute(p) ? p : resolve(process.cwd(), p);
     const info = await stat(abs).catch(() => undefined);
     if (info?.isDirectory()) {
-      for (const f of await glob("**/*.json", abs)) files.add(f);
+      await walkAll(abs, await insideRecordings(abs), w);
+    } else if (info?.isFile()) {
+      w.found.push({ path: abs, real: await realpath(abs).catch(() => abs), viaLink: false });
     } else if (info !== undefined) {
-      files.add(abs);
+      w.skipped.push({ path: abs, reason: notRegular(info) });
     } else if (isGlob(p)) {
       const matched = await glob(p, process.cwd());
       if (matched.length === 0) missing.push(p);
-      for (const f of matched) files.add(f);
+      const reals = await Promise.all(matched.map((f) => realpath(f).catch(() => f)));
+      matched.forEach((path, i) => w.found.push({ path, real: reals[i] ?? path, viaLink: false }));
     } else {
       missing.push(p);
     }
   }
-  return { files: [...files].sort(), missing };
+  return { files: [...new Set(streams), ...unique(w.found)], missing, skipped: w.skipped };
 }

@@ -2,7 +2,8 @@
  * "Is this file in the recorder's formatting?" — Python's `json.dump(obj, f, indent=2)` plus a
  * newline, byte for byte. One module owns the answer; validate and normalize both ask it.
  */
-import { pyFloatRepr, pyStringLiteral, recorderFormat, type PyValue } from "./pyjson.js";
+import { pyFloatRepr, pyStringLiteral, recorderFormat } from "./pydumps.js";
+import type { PyValue } from "./pyjson.js";
 
 /** One line of indent=2 output that holds a number: indent, optional key, the literal, comma. */
 const NUMBER_LINE = /^( *(?:("(?:[^"\\]|\\.)*"): )?)(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(,?)$/;

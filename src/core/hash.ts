@@ -4,7 +4,8 @@
  * `json.dumps(normalized, sort_keys=True)`. This module owns those rules.
  */
 import { createHash } from "node:crypto";
-import { formatFixed, pyFloatRepr, pyRound, pyStringLiteral, sortPyKeys, type PyDict, type PyValue } from "./pyjson.js";
+import { compactObject, dumpRules, dumpWith, type DumpRules } from "./pydumps.js";
+import { formatFixed, pyRound, type PyValue } from "./pyjson.js";
 import { pyUrlParse } from "./pyurl.js";
 import { requestKindFromKeys } from "./request-kind.js";
 import type { RequestKind } from "./types.js";
@@ -65,77 +66,49 @@ export function normalizeString(s: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The hashed text: `json.dumps(obj, sort_keys=True)`, normalizing on the way
+// The hashed text: `json.dumps(obj, sort_keys=True)` (pydumps.ts), normalizing on the way
 
 /**
- * How a value is read and written. `nativeInts`: the value came from `JSON.parse` of a text with
- * no ambiguous number literal, so an integral JS number is a Python int (in a PyValue ints are
- * bigint and every JS number is a float). `normalize`: `_normalize_body_for_hash` applies.
+ * How a value is read and written: `nativeInts` (see DumpRules) for values from `JSON.parse` of
+ * a text with no ambiguous number literal; `normalize`: `_normalize_body_for_hash` applies —
+ * floats rounded to 5 places, strings de-noised, recursively; a dict at the root *or directly
+ * inside a list* counts as a root, so its extra_body/extra_query lose `project_id`.
  */
-interface Walk {
-  nativeInts: boolean;
-  normalize: boolean;
+function rules(nativeInts: boolean, normalize: boolean): Walk {
+  if (!normalize) return dumpRules({ sortKeys: true, nativeInts });
+  return dumpRules({
+    sortKeys: true,
+    nativeInts,
+    string: normalizeString,
+    float: (x) => pyRound(x, 5),
+    childSkip: (key, parentIsRoot) => (parentIsRoot && (key === "extra_body" || key === "extra_query") ? "project_id" : null),
+  });
 }
 
-/** `{"k": v, …}` with keys in Python's order (code points), from already written values. */
-function writeObject(members: [string, string][]): string {
-  let out = "";
-  for (const [key, text] of sortPyKeys(members, ([k]) => k)) out += `${out === "" ? "{" : ", "}${pyStringLiteral(key)}: ${text}`;
-  return out === "" ? "{}" : `${out}}`;
-}
+const AS_IS = rules(false, false);
+const AS_IS_NATIVE = rules(true, false);
+const NORMALIZED = rules(false, true);
+const NORMALIZED_NATIVE = rules(true, true);
 
-const AS_IS: Walk = { nativeInts: false, normalize: false };
-const AS_IS_NATIVE: Walk = { nativeInts: true, normalize: false };
-const NORMALIZED: Walk = { nativeInts: false, normalize: true };
-const NORMALIZED_NATIVE: Walk = { nativeInts: true, normalize: true };
+type Walk = Required<DumpRules>;
 
 function normalizing(walk: Walk): Walk {
   return walk.nativeInts ? NORMALIZED_NATIVE : NORMALIZED;
 }
 
-/**
- * One pass over the value that normalizes (when asked) and prints it as Python's
- * `json.dumps(…, sort_keys=True)` would. Normalizing follows `_normalize_body_for_hash`: floats
- * rounded to 5 places, strings de-noised, recursively; a dict at the root *or directly inside a
- * list* counts as a root, so its extra_body/extra_query lose `project_id`. `skip` is a key this
- * dict leaves out (`project_id` there, or Bedrock's top-level `stream_options`).
- */
-function write(value: unknown, walk: Walk, isRoot = true, skip: string | null = null): string {
-  switch (typeof value) {
-    case "string":
-      return pyStringLiteral(walk.normalize ? normalizeString(value) : value);
-    case "bigint":
-      return value.toString();
-    case "number":
-      if (walk.nativeInts && Number.isInteger(value)) return Number.isSafeInteger(value) ? String(value) : BigInt(value).toString();
-      return pyFloatRepr(walk.normalize ? pyRound(value, 5) : value);
-    case "boolean":
-      return value ? "true" : "false";
-    case "object": {
-      if (value === null) return "null";
-      if (Array.isArray(value)) {
-        let out = "";
-        for (const item of value as unknown[]) out += `${out === "" ? "[" : ", "}${write(item, walk, true)}`;
-        return out === "" ? "[]" : `${out}]`;
-      }
-      const members: [string, string][] = [];
-      const add = (key: string, item: unknown): void => {
-        if (key === skip) return;
-        const childSkip = walk.normalize && isRoot && (key === "extra_body" || key === "extra_query") ? "project_id" : null;
-        members.push([key, write(item, walk, false, childSkip)]);
-      };
-      if (value instanceof Map) for (const [key, item] of value as PyDict) add(key, item);
-      else for (const key of Object.keys(value)) add(key, (value as Record<string, unknown>)[key]);
-      return writeObject(members);
-    }
-    default:
-      return "null";
-  }
+/** One value as the hash writes it; `skip` is a key its top-level dict leaves out (Bedrock's `stream_options`). */
+function write(value: unknown, walk: Walk, skip: string | null = null): string {
+  return dumpWith(value, skip === null ? walk : { ...walk, skip });
+}
+
+/** `{"k": v, …}` with keys in Python's order (code points), from already written values. */
+function writeObject(members: [string, string][]): string {
+  return compactObject(members);
 }
 
 /** Python's `json.dumps(value, sort_keys=True)`, byte for byte (no normalizing). */
 export function dumpsSorted(value: PyValue): string {
-  return write(value, AS_IS);
+  return dumpWith(value, AS_IS);
 }
 
 /** What is hashed: a file's `test_id` and `request`, as PyValues or as JSON.parse values. */
@@ -192,7 +165,7 @@ function inferenceText(request: Dict, testId: unknown, walk: Walk): string {
   const members: [string, string][] = [
     ["method", write(str(request, "method").toUpperCase(), walk)],
     ["endpoint", write(url.path, walk)],
-    ["body", write(get(request, "body") ?? null, normalizing(walk), true, bedrock ? "stream_options" : null)],
+    ["body", write(get(request, "body") ?? null, normalizing(walk), bedrock ? "stream_options" : null)],
   ];
   // Recordings written before test isolation carry no test_id key and were hashed without it.
   if (!MODEL_LIST_PATHS.includes(url.path) && testId !== undefined) members.push(["test_id", write(testId, walk)]);

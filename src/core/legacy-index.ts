@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import initSqlJs from "sql.js";
 import type { Database, SqlJsStatic, SqlValue } from "sql.js";
+import { describeFsError } from "./read.js";
 import { writeAtomic, WriteError } from "./write.js";
 
 /** One row of the recorder's `recordings` table; columns the table lacks read as null. */
@@ -209,7 +210,7 @@ async function openIndex(file: string): Promise<Database> {
   try {
     bytes = await fs.readFile(file);
   } catch (error) {
-    throw new LegacyIndexError(file, "unreadable", `cannot read the index: ${errorMessage(error)}`, { cause: error });
+    throw new LegacyIndexError(file, "unreadable", `cannot read the index: ${describeFsError(error)}`, { cause: error });
   }
   if (bytes.length === 0) throw new LegacyIndexError(file, "not-sqlite", "is empty, not a SQLite database");
   if (new TextDecoder("latin1").decode(bytes.subarray(0, SQLITE_HEADER.length)) !== SQLITE_HEADER) {

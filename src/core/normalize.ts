@@ -9,7 +9,8 @@
  */
 import { isRecorderFormatted, proveFormatted, type FormatProof } from "./format.js";
 import { runParallel } from "./parallel.js";
-import { parseExact, PyJsonParseError, recorderFormat, type PyDict, type PyValue } from "./pyjson.js";
+import { recorderFormat } from "./pydumps.js";
+import { parseExact, PyJsonParseError, type PyDict, type PyValue } from "./pyjson.js";
 import { isObject, readRecordingSync, RecordingError, type NameHash, type Recording, type Rule } from "./recording.js";
 import { writeAtomic, WriteError } from "./write.js";
 

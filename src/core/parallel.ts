@@ -7,6 +7,7 @@
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { isStreamPath } from "./read.js";
 
 /** Below this many files, starting a worker costs more than it saves. */
 const MIN_FILES_FOR_WORKERS = 48;
@@ -76,6 +77,9 @@ function runOn(worker: Worker, job: WorkerJob): Promise<WorkerReply> {
 }
 
 export async function runParallel<O, R>(files: readonly string[], options: O, task: TaskModule<O, R>, pool?: WorkerPool): Promise<R[]> {
+  // A stream (`-`, `/dev/fd/N`) can be read once, by this thread only: it never goes to a worker.
+  const streams = files.filter(isStreamPath);
+  if (streams.length > 0) return withStreams(files, streams, options, task, pool);
   const threads = files.length < MIN_FILES_FOR_WORKERS ? 1 : maxThreads();
   const workers = threads <= 1 ? [] : (pool?.take(threads - 1) ?? new WorkerPool(task.url, threads - 1).take(threads - 1));
   pool?.release();
@@ -89,4 +93,16 @@ export async function runParallel<O, R>(files: readonly string[], options: O, ta
   for (const [i, r] of mine ?? []) out[i] = r;
   for (const reply of theirs) for (const [i, r] of reply) out[i] = r as R;
   return out;
+}
+
+/** The streams done here first, the files spread as usual; results in input order. */
+async function withStreams<O, R>(files: readonly string[], streams: readonly string[], options: O, task: TaskModule<O, R>, pool?: WorkerPool): Promise<R[]> {
+  const each = await task.prepare(options);
+  const fromStreams = new Map<string, R>();
+  for (const stream of new Set(streams)) fromStreams.set(stream, await each(stream));
+  const rest = files.filter((f) => !isStreamPath(f));
+  if (rest.length === 0) pool?.release();
+  const fromFiles = rest.length > 0 ? await runParallel(rest, options, task, pool) : [];
+  let next = 0;
+  return files.map((f) => (isStreamPath(f) ? (fromStreams.get(f) as R) : (fromFiles[next++] as R)));
 }

@@ -1,18 +1,19 @@
 /**
  * Python's `json` module, reproduced exactly: a lossless parse of JSON text into values that keep
- * what Python keeps, and `json.dumps` with its default separators, `ensure_ascii`, `sort_keys`
- * and `indent`.
+ * what Python keeps (`json.loads`), and Python's float rounding. Writing (`json.dumps`) is
+ * pydumps.ts.
  *
  * Value model (`PyValue`): Python ints are `bigint`, Python floats are `number`, dicts are
  * `Map` (insertion order, duplicate keys overwrite in place — as `dict` does), lists are arrays.
  * So `1` and `1.0` stay apart, big integers survive, and key order is never reshuffled the way
  * a plain JS object reorders integer-like keys.
  */
-import { visit, printParseErrorCode, type ParseError } from "jsonc-parser";
+import { printParseErrorCode } from "jsonc-parser";
 
 export type PyValue = null | boolean | string | bigint | number | PyValue[] | PyDict;
 export type PyDict = Map<string, PyValue>;
 
+/** A syntax error, worded as Python's `json.JSONDecodeError` words it, at a character offset. */
 export class PyJsonParseError extends Error {
   constructor(
     message: string,
@@ -23,78 +24,181 @@ export class PyJsonParseError extends Error {
   }
 }
 
-const STRICT_JSON = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?/y;
+const CONTROL = /[\u0000-\u001f]/;
+/** A JSON escape, valid or not: the invalid ones are the second alternative. */
+const ESCAPE = /\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})|(\\)/g;
 
-/** A number literal is a Python float when it has a fraction or an exponent (json.loads' rule). */
-function numberFromLiteral(literal: string): bigint | number {
-  return /[.eE]/.test(literal) ? Number(literal) : BigInt(literal);
+/** The literals json.loads reads besides numbers: NaN and the infinities are Python's own. */
+const WORDS: readonly [string, PyValue][] = [
+  ["null", null],
+  ["true", true],
+  ["false", false],
+  ["NaN", NaN],
+  ["Infinity", Infinity],
+  ["-Infinity", -Infinity],
+];
+
+function skipSpace(text: string, i: number): number {
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return i;
+    i++;
+  }
+}
+
+/** The string whose opening quote is at `start`, and the offset after its closing quote. */
+function readString(text: string, start: number): [string, number] {
+  let from = start + 1;
+  let escaped = false;
+  for (;;) {
+    const quote = text.indexOf('"', from);
+    if (quote < 0) throw new PyJsonParseError("Unterminated string starting at", start);
+    let b = quote - 1;
+    while (text.charCodeAt(b) === 92) b--;
+    if ((quote - 1 - b) % 2 === 1) {
+      escaped = true;
+      from = quote + 1;
+      continue;
+    }
+    const raw = text.slice(start + 1, quote);
+    const control = CONTROL.exec(raw);
+    if (control !== null) throw new PyJsonParseError("Invalid control character at", start + 1 + control.index);
+    if (!escaped && !raw.includes("\\")) return [raw, quote + 1];
+    ESCAPE.lastIndex = 0;
+    for (let m = ESCAPE.exec(raw); m !== null; m = ESCAPE.exec(raw)) {
+      if (m[1] !== undefined) throw new PyJsonParseError("Invalid \\escape", start + 1 + m.index);
+    }
+    // The escapes are JSON's own, which JSON.parse decodes exactly as Python does (lone surrogates too).
+    return [JSON.parse(text.slice(start, quote + 1)) as string, quote + 1];
+  }
+}
+
+/** A key and its colon; `i` is at the key's opening quote (or what stands there instead). */
+function readKey(text: string, i: number): [string, number] {
+  if (text.charCodeAt(i) !== 34) throw new PyJsonParseError("Expecting property name enclosed in double quotes", i);
+  const [key, after] = readString(text, i);
+  const colon = skipSpace(text, after);
+  if (text.charCodeAt(colon) !== 58) throw new PyJsonParseError("Expecting ':' delimiter", colon);
+  return [key, colon + 1];
+}
+
+/** A number or a literal word at `i`. */
+function readScalar(text: string, i: number): [PyValue, number] {
+  const c = text.charCodeAt(i);
+  if (c === 34) return readString(text, i);
+  NUMBER.lastIndex = i;
+  const m = NUMBER.exec(text);
+  if (m !== null) {
+    const literal = m[0];
+    // A number literal is a Python float when it has a fraction or an exponent (json.loads' rule).
+    return [/[.eE]/.test(literal) ? Number(literal) : BigInt(literal), i + literal.length];
+  }
+  for (const [word, value] of WORDS) if (text.startsWith(word, i)) return [value, i + word.length];
+  throw new PyJsonParseError("Expecting value", i);
+}
+
+interface Open {
+  container: PyValue[] | PyDict;
+  /** The member being read, in an object. */
+  key: string;
 }
 
 /**
- * Parses JSON text the way Python's `json.loads` sees it. jsonc-parser supplies the tokens and
- * their offsets (so number literals are read from the source text, not from a lossy double).
+ * Parses JSON text the way Python's `json.loads` sees it (see PyValue), `NaN`, `Infinity` and
+ * `-Infinity` included. Iterative: no nesting depth can overflow the stack (a depth Python
+ * itself refuses is ruled out earlier, by `nestingDepthExceeded`).
  */
 export function parseExact(text: string): PyValue {
-  const stack: (PyValue[] | PyDict)[] = [];
-  const keys: (string | undefined)[] = [];
-  let root: PyValue | undefined;
-  let done = false;
-  const errors: ParseError[] = [];
-
-  const add = (value: PyValue): void => {
-    const top = stack[stack.length - 1];
-    if (top === undefined) {
-      root = value;
-      done = true;
-    } else if (Array.isArray(top)) {
-      top.push(value);
+  const stack: Open[] = [];
+  let i = 0;
+  let value: PyValue;
+  for (;;) {
+    i = skipSpace(text, i);
+    const c = text.charCodeAt(i);
+    if (c === 123 || c === 91) {
+      const after = skipSpace(text, i + 1);
+      if (text.charCodeAt(after) === (c === 123 ? 125 : 93)) {
+        value = c === 123 ? new Map() : [];
+        i = after + 1;
+      } else if (c === 123) {
+        const [key, next] = readKey(text, after);
+        stack.push({ container: new Map(), key });
+        i = next;
+        continue;
+      } else {
+        stack.push({ container: [], key: "" });
+        i = after;
+        continue;
+      }
     } else {
-      top.set(keys[keys.length - 1] ?? "", value);
+      [value, i] = readScalar(text, i);
     }
-  };
-
-  visit(
-    text,
-    {
-      onObjectBegin: () => {
-        const dict: PyDict = new Map();
-        add(dict);
-        stack.push(dict);
-        keys.push(undefined);
-      },
-      onObjectProperty: (property) => {
-        keys[keys.length - 1] = property;
-      },
-      onObjectEnd: () => {
+    // Hand the finished value to the containers it closes, until one wants another member.
+    let more = false;
+    while (!more) {
+      const top = stack[stack.length - 1];
+      if (top === undefined) break;
+      const isList = Array.isArray(top.container);
+      if (isList) (top.container as PyValue[]).push(value);
+      else (top.container as PyDict).set(top.key, value);
+      i = skipSpace(text, i);
+      const d = text.charCodeAt(i);
+      if (d === 44) {
+        i++;
+        if (!isList) [top.key, i] = readKey(text, skipSpace(text, i));
+        more = true;
+      } else if (d === (isList ? 93 : 125)) {
+        i++;
+        value = top.container;
         stack.pop();
-        keys.pop();
-      },
-      onArrayBegin: () => {
-        const list: PyValue[] = [];
-        add(list);
-        stack.push(list);
-        keys.push(undefined);
-      },
-      onArrayEnd: () => {
-        stack.pop();
-        keys.pop();
-      },
-      onLiteralValue: (value: unknown, offset, length) => {
-        if (typeof value === "number") add(numberFromLiteral(text.slice(offset, offset + length)));
-        else add(value as null | boolean | string);
-      },
-      onError: (error, offset, length) => {
-        errors.push({ error, offset, length });
-      },
-    },
-    STRICT_JSON,
-  );
-  const first = errors[0];
-  if (first !== undefined) {
-    throw new PyJsonParseError(describeParseError(first.error), first.offset);
+      } else {
+        throw new PyJsonParseError("Expecting ',' delimiter", i);
+      }
+    }
+    if (!more) break;
   }
-  if (!done || root === undefined) throw new PyJsonParseError("no JSON value", 0);
-  return root;
+  i = skipSpace(text, i);
+  if (i < text.length) throw new PyJsonParseError("Extra data", i);
+  return value;
+}
+
+/** Python's json.load refuses deeper nesting (RecursionError): CPython 3.11, default limit 1000. */
+export const MAX_DEPTH = 994;
+
+const BRACKET_OR_QUOTE = /[[\]{}"]/g;
+
+/**
+ * The offset of the first bracket that opens container number `max + 1` along one path, or -1.
+ * Counting the opening brackets first rules out almost every file without a scan.
+ */
+export function nestingDepthExceeded(text: string, max = MAX_DEPTH): number {
+  let opens = 0;
+  for (let i = text.indexOf("{"); i !== -1 && opens <= max; i = text.indexOf("{", i + 1)) opens++;
+  for (let i = text.indexOf("["); i !== -1 && opens <= max; i = text.indexOf("[", i + 1)) opens++;
+  if (opens <= max) return -1;
+  let depth = 0;
+  BRACKET_OR_QUOTE.lastIndex = 0;
+  for (let m = BRACKET_OR_QUOTE.exec(text); m !== null; m = BRACKET_OR_QUOTE.exec(text)) {
+    const c = m[0];
+    if (c === "{" || c === "[") {
+      if (++depth > max) return m.index;
+    } else if (c === "}" || c === "]") {
+      depth--;
+    } else {
+      // Skip the string: its closing quote is the next one not escaped.
+      let quote = text.indexOf('"', m.index + 1);
+      for (;;) {
+        if (quote < 0) return -1;
+        let b = quote - 1;
+        while (text.charCodeAt(b) === 92) b--;
+        if ((quote - 1 - b) % 2 === 0) break;
+        quote = text.indexOf('"', quote + 1);
+      }
+      BRACKET_OR_QUOTE.lastIndex = quote + 1;
+    }
+  }
+  return -1;
 }
 
 export function describeParseError(code: number): string {
@@ -159,142 +263,7 @@ export function pyRound(x: number, ndigits: number): number {
   return Number(formatFixed(x, ndigits));
 }
 
-/** Python's `float.__repr__` as `json.dumps` prints it (`NaN`/`Infinity` for the non-finite). */
-export function pyFloatRepr(x: number): string {
-  if (Number.isNaN(x)) return "NaN";
-  if (!Number.isFinite(x)) return x > 0 ? "Infinity" : "-Infinity";
-  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
-  // Between 1e-4 and 1e16 both languages print the shortest round-trip digits without an
-  // exponent; only integral values differ ("1" vs "1.0"), and those take the long way.
-  const abs = Math.abs(x);
-  if (abs >= 1e-4 && abs < 1e16 && !Number.isInteger(x)) return String(x);
-  // toExponential() without an argument gives the shortest round-trip digits, like repr.
-  const [mant = "", expPart = "0"] = x.toExponential().split("e");
-  const negative = mant.startsWith("-");
-  const digits = mant.replace("-", "").replace(".", "");
-  const decpt = Number(expPart) + 1; // value = 0.<digits> * 10**decpt
-  let out: string;
-  if (decpt > -4 && decpt <= 16) {
-    if (decpt <= 0) out = `0.${"0".repeat(-decpt)}${digits}`;
-    else if (decpt >= digits.length) out = `${digits}${"0".repeat(decpt - digits.length)}.0`;
-    else out = `${digits.slice(0, decpt)}.${digits.slice(decpt)}`;
-  } else {
-    const e = decpt - 1;
-    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    out = `${m}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
-  }
-  return negative ? `-${out}` : out;
-}
-
 // ---------------------------------------------------------------------------------------------
-// Strings
+// Writing: one module, pydumps.ts; its names stay importable from here.
 
-const SHORT_ESCAPES: Record<string, string> = {
-  '"': '\\"',
-  "\\": "\\\\",
-  "\n": "\\n",
-  "\r": "\\r",
-  "\t": "\\t",
-  "\b": "\\b",
-  "\f": "\\f",
-};
-
-/** Python's ESCAPE_ASCII: everything outside printable ASCII (space..~) is escaped. */
-const NEEDS_ESCAPE = /[\\"\u0000-\u001f\u007f-\uffff]/g;
-
-/** Where Python's escaping and JSON.stringify's part: DEL and everything beyond ASCII. */
-const BEYOND_ASCII = /[\u007f-\uffff]/;
-
-/** `json.dumps(s)` with `ensure_ascii=True`: UTF-16 code units, so astral chars become pairs. */
-export function pyStringLiteral(s: string): string {
-  // Within ASCII (but DEL) JSON.stringify escapes exactly as Python does: \" \\ \b \f \n \r \t,
-  // other controls as lowercase \u00XX.
-  if (!BEYOND_ASCII.test(s)) return JSON.stringify(s);
-  return `"${s.replace(NEEDS_ESCAPE, (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}"`;
-}
-
-const SURROGATE = /[\ud800-\udfff]/;
-
-/** Python orders str by code point; JS `<` compares UTF-16 units, which differ above U+FFFF. */
-export function comparePyStr(a: string, b: string): number {
-  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
-  // Iterating a string yields code points (a lone surrogate is its own code point, as in Python).
-  const pa = Array.from(a, (c) => c.codePointAt(0) ?? 0);
-  const pb = Array.from(b, (c) => c.codePointAt(0) ?? 0);
-  const n = Math.min(pa.length, pb.length);
-  for (let i = 0; i < n; i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return pa.length - pb.length;
-}
-
-/** Sorts dict members (in place) by key as `sort_keys=True` does: by code point. */
-export function sortPyKeys<T>(members: T[], key: (member: T) => string): T[] {
-  // Without surrogates, UTF-16 order (JS `<`) is code point order.
-  if (members.some((m) => SURROGATE.test(key(m)))) return members.sort((a, b) => comparePyStr(key(a), key(b)));
-  return members.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-}
-
-// ---------------------------------------------------------------------------------------------
-// dumps
-
-export interface DumpsOptions {
-  /** Python's `indent`: undefined is the one-line form with separators ", " and ": ". */
-  indent?: number;
-}
-
-/** `json.dumps(value, indent=…)`, byte for byte (`sort_keys=True`: hash.ts `dumpsSorted`). */
-export function dumps(value: PyValue, options: DumpsOptions = {}): string {
-  const out: string[] = [];
-  write(value, out, options.indent, "");
-  return out.join("");
-}
-
-function write(value: PyValue, out: string[], indent: number | undefined, pad: string): void {
-  if (value === null) out.push("null");
-  else if (value === true) out.push("true");
-  else if (value === false) out.push("false");
-  else if (typeof value === "string") out.push(pyStringLiteral(value));
-  else if (typeof value === "bigint") out.push(value.toString());
-  else if (typeof value === "number") out.push(pyFloatRepr(value));
-  else if (Array.isArray(value)) writeList(value, out, indent, pad);
-  else writeDict(value, out, indent, pad);
-}
-
-function writeList(list: PyValue[], out: string[], indent: number | undefined, pad: string): void {
-  if (list.length === 0) {
-    out.push("[]");
-    return;
-  }
-  const inner = indent === undefined ? "" : pad + " ".repeat(indent);
-  const sep = indent === undefined ? ", " : `,\n${inner}`;
-  out.push(indent === undefined ? "[" : `[\n${inner}`);
-  list.forEach((item, i) => {
-    if (i > 0) out.push(sep);
-    write(item, out, indent, inner);
-  });
-  out.push(indent === undefined ? "]" : `\n${pad}]`);
-}
-
-function writeDict(dict: PyDict, out: string[], indent: number | undefined, pad: string): void {
-  if (dict.size === 0) {
-    out.push("{}");
-    return;
-  }
-  const inner = indent === undefined ? "" : pad + " ".repeat(indent);
-  const sep = indent === undefined ? ", " : `,\n${inner}`;
-  out.push(indent === undefined ? "{" : `{\n${inner}`);
-  const keys = [...dict.keys()];
-  keys.forEach((key, i) => {
-    if (i > 0) out.push(sep);
-    out.push(pyStringLiteral(key), ": ");
-    write(dict.get(key) ?? null, out, indent, inner);
-  });
-  out.push(indent === undefined ? "}" : `\n${pad}}`);
-}
-
-/** The recorder's file formatting: `json.dump(obj, f, indent=2)` followed by a newline. */
-export function recorderFormat(value: PyValue): string {
-  return `${dumps(value, { indent: 2 })}\n`;
-}
+export { comparePyStr, dumps, pyFloatRepr, pyStringLiteral, recorderFormat, sortPyKeys, type DumpsOptions } from "./pydumps.js";

@@ -3,10 +3,10 @@
  * and the facts every command needs (the hash its name claims, its request read exactly).
  */
 import { isUtf8 } from "node:buffer";
-import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { parseTree, printParseErrorCode, visit, type ParseError } from "jsonc-parser";
-import { describeParseError, parseExact, type PyValue } from "./pyjson.js";
+import { describeParseError, MAX_DEPTH, nestingDepthExceeded, parseExact, type PyValue } from "./pyjson.js";
+import { readBytes, ReadError } from "./read.js";
 import { proveFormatted } from "./format.js";
 import type { HashInput } from "./hash.js";
 import { topLevelSpans } from "./spans.js";
@@ -75,6 +75,8 @@ export interface Recording {
   name: NameHash | null;
   /** Every byte was ASCII (known from reading; undefined when the text did not come from bytes). */
   ascii?: boolean;
+  /** The text holds `NaN` or `±Infinity`, which JSON.parse cannot read: only the exact parse is exact. */
+  nonFinite?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -166,12 +168,43 @@ export function decodeUtf8(file: string, bytes: Uint8Array): string {
   throw new RecordingError(file, `invalid UTF-8 (byte 0x${byte} at offset ${offset})`, "utf8", pos.line, pos.column);
 }
 
+/** Lines a git merge leaves in a conflicted file (`<<<<<<< HEAD`, `=======`, `>>>>>>> branch`). */
+const CONFLICT_START = /^<{7}(?: |$)/m;
+const CONFLICT_END = /^>{7}(?: |$)/m;
+
+/**
+ * What is wrong, said as what it is, for the mistakes people make by hand: a byte-order mark,
+ * a merge left unresolved, a comma before a closing bracket. Null for anything else.
+ */
+function namedMistake(file: string, text: string, errorOffset: number): RecordingError | null {
+  if (text.startsWith("\ufeff")) {
+    return new RecordingError(file, "invalid JSON: the file starts with a byte-order mark (BOM), which Python's json.load rejects; save it as UTF-8 without BOM", "json", 1, 1);
+  }
+  const start = CONFLICT_START.exec(text);
+  if (start !== null && CONFLICT_END.test(text)) {
+    const at = positionAt(text, start.index);
+    return new RecordingError(file, "invalid JSON: git conflict markers (<<<<<<< … >>>>>>>): resolve the merge conflict first", "json", at.line, at.column);
+  }
+  const closer = text.charCodeAt(errorOffset);
+  if (closer === 125 || closer === 93) {
+    let before = errorOffset - 1;
+    while (before >= 0 && /\s/.test(text.charAt(before))) before--;
+    if (text.charAt(before) === ",") {
+      const at = positionAt(text, before);
+      return new RecordingError(file, `invalid JSON: trailing comma before '${text.charAt(errorOffset)}'`, "json", at.line, at.column);
+    }
+  }
+  return null;
+}
+
 /** A syntax error located with jsonc-parser (V8's JSON.parse messages do not always carry one). */
 function syntaxError(file: string, text: string, fallback: string): RecordingError {
   if (text.trim() === "") return new RecordingError(file, "empty file: expected a JSON object", "json", 1, 1);
   const errors: ParseError[] = [];
   parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   const first = errors[0];
+  const named = namedMistake(file, text, first?.offset ?? 0);
+  if (named !== null) return named;
   // The text ran out before the value closed (not: a complete value followed by garbage).
   const truncated =
     first !== undefined && first.offset + first.length >= text.trimEnd().length && printParseErrorCode(first.error) !== "EndOfFileExpected";
@@ -187,11 +220,36 @@ function syntaxError(file: string, text: string, fallback: string): RecordingErr
   return new RecordingError(file, message, "json", pos.line, pos.column);
 }
 
+/** `NaN`, `Infinity`, `-Infinity` as values: Python's json reads them, JSON.parse does not. */
+const NON_FINITE = /(?:NaN|Infinity)/;
+
+/** A PyValue as JSON.parse would give it (ints as numbers, dicts as plain objects). */
+function toNative(v: PyValue): unknown {
+  if (typeof v === "bigint") return Number(v);
+  if (Array.isArray(v)) return v.map(toNative);
+  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [k, toNative(x)]));
+  return v;
+}
+
 export function parseRecordingText(file: string, text: string): Recording {
+  // Deeper than Python's json.load goes is an error here too, before any recursive code sees it.
+  const tooDeep = nestingDepthExceeded(text);
+  if (tooDeep >= 0) {
+    const at = positionAt(text, tooDeep);
+    throw new RecordingError(file, `invalid JSON: nested deeper than ${MAX_DEPTH} levels (Python's json.load raises RecursionError)`, "json", at.line, at.column);
+  }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
+    if (NON_FINITE.test(text)) {
+      // Python reads these; only its own parser can say where anything else is wrong.
+      try {
+        return { file, text, data: toNative(parseExact(text)), name: nameHash(file), nonFinite: true };
+      } catch {
+        // fall through to the located syntax error
+      }
+    }
     throw syntaxError(file, text, `invalid JSON: ${(err as Error).message}`);
   }
   return { file, text, data, name: nameHash(file) };
@@ -206,11 +264,10 @@ export async function readRecording(file: string): Promise<Recording> {
 export function readRecordingSync(file: string): Recording {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(file);
+    bytes = readBytes(file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? "";
-    const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : (err as Error).message;
-    throw new RecordingError(file, `cannot read: ${why}`, "io");
+    if (err instanceof ReadError) throw new RecordingError(file, err.message, "io");
+    throw err;
   }
   const text = decodeUtf8(file, bytes);
   return { ...parseRecordingText(file, text), ascii: text.length === bytes.length };
@@ -295,6 +352,7 @@ function requestLayout(rec: Recording, formatted: boolean): string | null {
  * matter to a sort_keys hash). Null when the exact parse must do it.
  */
 function requestFromLayout(rec: Recording, formatted: boolean): ExactRequest | null {
+  if (rec.nonFinite === true) return null;
   const data = rec.data;
   if (!isObject(data) || !isObject(data["request"])) return null;
   const testId = "test_id" in data ? data["test_id"] : undefined;

@@ -3,12 +3,12 @@
  * (stream flag vs body shape, chunk types, name hash vs request hash, `rec-` ids, test_id shape,
  * recorder formatting). Findings are data; nothing here prints or exits.
  */
-import { readFile } from "node:fs/promises";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { requestHash } from "./hash.js";
 import { runParallel, type WorkerPool } from "./parallel.js";
 import { isRecorderFormatted } from "./format.js";
 import { parseExact } from "./pyjson.js";
+import { readText, ReadError } from "./read.js";
 import {
   exactRequest,
   isObject,
@@ -58,9 +58,10 @@ export async function loadValidator(schemaFile: string | null): Promise<Validate
   }
   let schema: unknown;
   try {
-    schema = JSON.parse(await readFile(schemaFile, "utf8"));
+    schema = JSON.parse(readText(schemaFile));
   } catch (err) {
-    throw new SchemaError(schemaFile, `cannot read schema ${schemaFile}: ${(err as Error).message}`);
+    const why = err instanceof ReadError ? err.message.replace(/^cannot read: /, "") : (err as Error).message;
+    throw new SchemaError(schemaFile, `cannot read schema ${schemaFile}: ${why}`);
   }
   const { Ajv } = await import("ajv");
   try {

@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { access, constants, link, open, readdir, realpath, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { describeFsError } from "./read.js";
 
 export class WriteError extends Error {
   /** What went wrong, without the file: `permission denied`, `already exists`. */
@@ -27,16 +28,6 @@ export class WriteError extends Error {
   }
 }
 
-export function describeFsError(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code ?? "";
-  if (code === "ENOENT") return "no such file";
-  if (code === "EISDIR") return "is a directory";
-  if (code === "EACCES" || code === "EPERM") return "permission denied";
-  if (code === "ENOSPC") return "no space left on device";
-  if (code === "EROFS") return "read-only file system";
-  if (code === "EEXIST") return "already exists";
-  return err instanceof Error ? err.message : String(err);
-}
 
 const TEMP_MARK = ".recctl-tmp-";
 /** `<name>.recctl-tmp-<pid>-<hex>`: the pid tells whether the run that wrote it is still alive. */

@@ -4,7 +4,7 @@
  */
 import { relative } from "node:path";
 import type { ChalkInstance } from "chalk";
-import { DEFAULT_PATTERN, type Discovery } from "../core/discover.js";
+import { DEFAULT_PATTERN, type Discovery, type Skipped } from "../core/discover.js";
 
 export interface Output {
   out: (text: string) => void;
@@ -69,13 +69,19 @@ export function printRefError(output: Output, error: { message: string; candidat
 
 /** When discovery found nothing and no path was missing: say so, on stderr. */
 export function printNothingFound(output: Output, found: Discovery, paths: readonly string[], root: string): void {
-  if (found.files.length > 0 || found.missing.length > 0) return;
+  if (found.files.length > 0 || found.missing.length > 0 || found.skipped.length > 0) return;
   if (paths.length === 0) output.err(`recctl: no recordings found under ${output.path(root)} (looked for ${DEFAULT_PATTERN})`);
   else output.err(`recctl: no recordings in ${paths.join(" ")}`);
 }
 
-/** What discovery could not find, on stderr: each missing path, or that nothing matched. */
+/** Files found and left alone (FIFOs, sockets): one notice each, on stderr. */
+export function printSkipped(output: Output, skipped: readonly Skipped[]): void {
+  for (const s of skipped) output.err(`recctl: ${output.path(s.path)}: ${s.reason}; skipped`);
+}
+
+/** What discovery could not find, on stderr: each missing path, skipped files, or that nothing matched. */
 export function printDiscovery(output: Output, found: Discovery, paths: readonly string[], root: string): void {
   for (const m of found.missing) output.err(`recctl: ${m}: no such file or directory`);
+  printSkipped(output, found.skipped);
   printNothingFound(output, found, paths, root);
 }

@@ -47,7 +47,6 @@ const FOUND_BY: Record<RepoRootSource, string> = {
 /** What the user must know whatever the format: unreadable files, collection errors, refusals. */
 export function printPruneNotices(output: Output, result: PruneResult): void {
   const c = output.color;
-  for (const m of result.discovery.missing) output.err(`recctl: ${m}: no such file or directory`);
   for (const u of result.unreadable) {
     const loc = u.line === null ? "" : `:${u.line}:${u.column ?? 1}`;
     output.err(`recctl: ${output.path(u.file)}${loc}: ${u.unreadable} (not judged, never removed)`);

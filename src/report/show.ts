@@ -26,7 +26,8 @@ function text(output: Output, s: Inspection): void {
   output.out(`${label("request")} ${s.kind} ${r.method ?? ""} ${r.url ?? r.endpoint ?? ""}`.trimEnd());
   if (r.call !== null) output.out(`${label("call")} ${r.call.provider ?? "?"}.${r.call.name ?? "?"}(${oneLine(JSON.stringify(r.call.arguments))})`);
   if (r.model !== null) output.out(`${label("model")} ${r.model}`);
-  const params = Object.entries(r.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  // NaN and the infinities as Python writes them (JSON.stringify would print null).
+  const params = Object.entries(r.params).map(([k, v]) => `${k}=${typeof v === "number" && !Number.isFinite(v) ? String(v) : JSON.stringify(v)}`);
   if (params.length > 0) output.out(`${label("params")} ${params.join(" ")}`);
   if (r.messages.length > 0) {
     output.out(`${label("messages")} ${r.messages.length}`);

@@ -15,6 +15,8 @@ import {
   comparePyStr,
   dumps,
   formatFixed,
+  MAX_DEPTH,
+  nestingDepthExceeded,
   parseExact,
   pyFloatRepr,
   pyRound,
@@ -133,6 +135,61 @@ describe("parseExact reads what json.loads reads", () => {
     assert.throws(() => parseExact('{"a": 1,}'));
     assert.throws(() => parseExact("// c\n1"));
     assert.throws(() => parseExact(""));
+  });
+
+  test("NaN, Infinity and -Infinity are floats, as json.loads reads them; lowercase nan is not", () => {
+    const value = parseExact("[-Infinity, NaN, Infinity]");
+    assert.ok(Array.isArray(value));
+    assert.deepEqual(value, [-Infinity, NaN, Infinity]);
+    assert.equal(dumps(value), "[-Infinity, NaN, Infinity]");
+    assert.throws(() => parseExact('{"a": nan}'), { message: "Expecting value", offset: 6 });
+  });
+
+  // Message and offset of Python 3.11's json.JSONDecodeError for the same text (e.msg, e.pos).
+  const PYTHON_ERRORS: [string, string, number][] = [
+    ['{"a": 1,}', "Expecting property name enclosed in double quotes", 8],
+    ["[1, 2", "Expecting ',' delimiter", 5],
+    ['"abc', "Unterminated string starting at", 0],
+    ['"a\u0001"', "Invalid control character at", 2],
+    ['"\\x"', "Invalid \\escape", 1],
+    ["1 2", "Extra data", 2],
+    ["", "Expecting value", 0],
+    ['{"a" 1}', "Expecting ':' delimiter", 5],
+    ["[1 2]", "Expecting ',' delimiter", 3],
+    ['{"a": 1 "b": 2}', "Expecting ',' delimiter", 8],
+    ["-", "Expecting value", 0],
+  ];
+  for (const [text, message, offset] of PYTHON_ERRORS) {
+    test(`${JSON.stringify(text)}: ${message} at ${offset}, as Python says`, () => {
+      assert.throws(() => parseExact(text), { name: "PyJsonParseError", message, offset });
+    });
+  }
+
+  test("escaped surrogate pairs join and a lone surrogate stays, as in Python", () => {
+    assert.equal(parseExact('"\\ud83d\\ude00 \\ud800"'), "\u{1F600} \ud800");
+  });
+
+  test("nesting is read without recursion, at any depth", () => {
+    const deep = parseExact(`${"[".repeat(100_000)}${"]".repeat(100_000)}`);
+    assert.ok(Array.isArray(deep));
+  });
+});
+
+describe("nestingDepthExceeded: the depth Python's json.load refuses (994 containers load, 995 do not)", () => {
+  test("994 levels pass, the 995th bracket is where it fails", () => {
+    assert.equal(MAX_DEPTH, 994);
+    assert.equal(nestingDepthExceeded(`${"[".repeat(994)}0${"]".repeat(994)}`), -1);
+    assert.equal(nestingDepthExceeded(`${"[".repeat(995)}0${"]".repeat(995)}`), 994);
+    assert.equal(nestingDepthExceeded(`${'{"a": '.repeat(995)}0${"}".repeat(995)}`), 994 * 6);
+  });
+
+  test("brackets inside strings do not count, escaped quotes do not end a string", () => {
+    const text = `["${"[".repeat(2000)}\\"${"{".repeat(2000)}", [1]]`;
+    assert.equal(nestingDepthExceeded(text), -1);
+  });
+
+  test("many containers side by side are not depth", () => {
+    assert.equal(nestingDepthExceeded(`[${"[1], ".repeat(5000)}[]]`), -1);
   });
 });
 

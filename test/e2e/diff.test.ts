@@ -154,7 +154,7 @@ test("a missing file, invalid JSON or a bad --ignore pointer exits 2 with one li
   assert.match(missing.stderr, /no such file, and not a hash prefix/);
   const invalid = recctl(["diff", broken, rec("rechunked/before")]);
   assert.equal(invalid.code, 2);
-  assert.match(invalid.stderr, /broken\.json:4:3: invalid JSON/);
+  assert.match(invalid.stderr, /broken\.json:3:21: invalid JSON: trailing comma before '}'/);
   const badIgnore = recctl(["diff", rec("rechunked/before"), rec("rechunked/after"), "--ignore", "request/body"]);
   assert.equal(badIgnore.code, 2);
   assert.match(badIgnore.stderr, /--ignore "request\/body": expected a JSON pointer starting with "\/"/);

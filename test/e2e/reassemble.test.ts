@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { copyFileSync, readdirSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { FIXTURES, recctl, tempDir } from "./run.js";
@@ -143,7 +143,7 @@ test("reasoning is shown after the answer text", () => {
 });
 
 test("--json has the SPEC shape for every family, with content and reasoning as strings", () => {
-  const { code, value, stderr } = reassembleJson(["."]);
+  const { code, value, stderr } = reassembleJson(["*.json"]);
   assert.equal(code, 0, stderr);
   assert.ok(Array.isArray(value));
   const answers = value as Answer[];
@@ -197,7 +197,8 @@ test("a family with no text (embeddings) given as the one ref exits 2 with one c
 });
 
 test("in a batch (a directory) the no-text recording is listed as skipped and the others printed; exit 0", (t) => {
-  const dir = tempDir(t);
+  const dir = join(tempDir(t), "recordings");
+  mkdirSync(dir);
   for (const name of ["openai-embeddings.json", "openai-chat-stream-n2.json", "google-genai-stream.json"]) copyFileSync(join(REASSEMBLE, name), join(dir, name));
 
   const text = recctl(["reassemble", "."], { cwd: dir });

@@ -22,7 +22,7 @@ function validateJson(args: string[], cwd: string): { code: number; report: Repo
 }
 
 test("every valid fixture (all three generations, every request kind) passes and exits 0", () => {
-  const r = recctl(["validate", "."], { cwd: VALID });
+  const r = recctl(["validate", "*.json"], { cwd: VALID });
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /✔ 12 files valid/);
 });
@@ -107,6 +107,13 @@ test("nothing to validate: no green tick, stderr says why", (t) => {
   assert.match(empty.stderr, /no recordings found under/);
 });
 
+/** A fresh `recordings` folder (a directory inside one means every *.json in it). */
+function recordingsDir(t: TestContext): string {
+  const dir = join(tempDir(t), "recordings");
+  mkdirSync(dir);
+  return dir;
+}
+
 /** An inference recording (hash includes test_id) with no rec- ids, as the recorder writes it. */
 const TEMPLATE = `{
   "test_id": null,
@@ -189,7 +196,7 @@ test("a directory of 3,000 recordings with one bad file reports that one and exi
 });
 
 test("an unreachable file (name hash ≠ request hash) is a warning that fails only with --strict", (t) => {
-  const dir = tempDir(t);
+  const dir = recordingsDir(t);
   const { text } = namedRecording(TEMPLATE, 1);
   writeFileSync(join(dir, `${"ab".repeat(32)}.json`), text);
   const loose = validateJson(["."], dir);
@@ -201,7 +208,7 @@ test("an unreachable file (name hash ≠ request hash) is a warning that fails o
 });
 
 test("a file not in the recorder's formatting is a warning (format)", (t) => {
-  const dir = tempDir(t);
+  const dir = recordingsDir(t);
   const { name, text } = namedRecording(TEMPLATE, 2);
   // Four-space indentation: same values and literals, not the recorder's layout.
   writeFileSync(join(dir, name), text.replace(/^( +)/gm, "$1$1"));
@@ -214,7 +221,7 @@ test("a file not in the recorder's formatting is a warning (format)", (t) => {
 });
 
 test("rec- ids that disagree with the file name are a warning (rec-id)", (t) => {
-  const dir = tempDir(t);
+  const dir = recordingsDir(t);
   const text = readFileSync(join(VALID, "current-openai-chat-stream.json"), "utf8");
   writeFileSync(join(dir, `${"cd".repeat(32)}.json`), text);
   const { report } = validateJson(["."], dir);
@@ -224,7 +231,7 @@ test("rec- ids that disagree with the file name are a warning (rec-id)", (t) => 
 });
 
 test("--ignore leaves a warning rule unchecked (repeatable); only warning rules can be ignored", (t) => {
-  const dir = tempDir(t);
+  const dir = recordingsDir(t);
   // Misnamed (name-hash, rec-id) and four-space indented (format): all three warnings.
   const text = readFileSync(join(VALID, "current-openai-chat-stream.json"), "utf8");
   writeFileSync(join(dir, `${"cd".repeat(32)}.json`), text.replace(/^( +)/gm, "$1$1"));

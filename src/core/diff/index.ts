@@ -102,13 +102,18 @@ export function isVector(value: unknown): value is number[] {
   return Array.isArray(value) && value.length > 0 && value.every((x) => typeof x === "number");
 }
 
+/** `===`, except that NaN (which Python's json reads) equals NaN. */
+function same(a: unknown, b: unknown): boolean {
+  return a === b || (typeof a === "number" && typeof b === "number" && Number.isNaN(a) && Number.isNaN(b));
+}
+
 function sameVector(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+  return a.length === b.length && a.every((x, i) => same(x, b[i]));
 }
 
 /** Compares arrays element by element (by index), vectors whole, and objects key by key. */
 function walk(a: unknown, b: unknown, path: string[], w: Walker): void {
-  if (a === b) return;
+  if (same(a, b)) return;
   if (isVector(a) && isVector(b)) {
     if (!sameVector(a, b)) w.emit("~", path, a, b);
     return;
@@ -147,7 +152,7 @@ function walk(a: unknown, b: unknown, path: string[], w: Walker): void {
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
+  if (same(a, b)) return true;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
   let equal = true;
   walk(a, b, [], {

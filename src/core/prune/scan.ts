@@ -7,6 +7,7 @@
 import { isUtf8 } from "node:buffer";
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { runParallel } from "../parallel.js";
+import { describeFsError } from "../read.js";
 import { parseExact } from "../pyjson.js";
 import { decodeUtf8, isObject, parseRecordingText, readRecordingSync, RecordingError, type ExactRequest } from "../recording.js";
 import { topLevelSpans } from "../spans.js";
@@ -29,9 +30,7 @@ export function isUnreadable(s: Scan): s is UnreadableRecording {
 }
 
 function ioError(file: string, err: unknown): RecordingError {
-  const code = (err as NodeJS.ErrnoException).code;
-  const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : (err as Error).message;
-  return new RecordingError(file, `cannot read: ${why}`, "io");
+  return new RecordingError(file, `cannot read: ${describeFsError(err)}`, "io");
 }
 
 /** One buffer per thread, grown as needed: a fresh one per file is megabytes of garbage a second. */
