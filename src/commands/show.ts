@@ -4,7 +4,7 @@ import type { CommonOptions, Outcome } from "../options.js";
 import { inspect } from "../core/inspect.js";
 import { readRecording, RecordingError } from "../core/recording.js";
 import { RefError, resolveRef } from "../core/resolve.js";
-import { showReporters } from "../report/show.js";
+import { printMissHint, showReporters } from "../report/show.js";
 import { printFileError, printRefError } from "../report/output.js";
 
 export interface ShowCommandOptions extends CommonOptions {
@@ -20,6 +20,8 @@ export async function showCommand(opts: ShowCommandOptions): Promise<Outcome> {
   } catch (err) {
     if (!(err instanceof RefError)) throw err;
     printRefError(output, err);
+    // A hash that names nothing is most often a replay miss: explain finds the nearest recordings.
+    if (err.candidates.length === 0 && /^[0-9a-f]{4,64}$/i.test(opts.ref)) printMissHint(output, opts.ref);
     return "error";
   }
   if (opts.raw) {

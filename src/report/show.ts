@@ -50,4 +50,10 @@ function json(output: Output, s: Inspection): void {
   printJson(output, { ...s, file: output.path(s.file) });
 }
 
+/** After "no recording matches <hash>": where to look next. */
+export function printMissHint(output: Output, hash: string): void {
+  output.err(`recctl: if ${hash} comes from "Recording not found for request hash: …", run recctl explain on the test output or server.log`);
+  output.err("  (e.g. pytest … 2>&1 | recctl explain): it lists the nearest recordings of that test and which differences change the hash");
+}
+
 export const showReporters = { text, json } as const;
