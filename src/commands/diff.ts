@@ -2,7 +2,7 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { CommonOptions, Outcome } from "../options.js";
-import { diffRecordings, diffSide, IgnoreError, markHashRelevant, parseIgnore, type DiffOptions } from "../core/diff/index.js";
+import { diffRecordings, diffSide, IgnoreError, markHashRelevant, parseIgnore, type DiffOptions, type RequestHasher } from "../core/diff/index.js";
 import { exactRequest, isObject, readRecording, RecordingError, type Recording } from "../core/recording.js";
 import { diffReporters } from "../report/diff.js";
 import { printFileError, printRefError, type Output } from "../report/output.js";
@@ -12,6 +12,8 @@ export interface DiffCommandOptions extends CommonOptions {
   b: string;
   raw: boolean;
   ignore: string[];
+  /** The hashing rules in use for `hash_relevant` (one parameter; default: the current recorder's). */
+  hasher?: RequestHasher;
 }
 
 /**
@@ -63,8 +65,8 @@ export async function diffCommand(opts: DiffCommandOptions): Promise<Outcome> {
   const [a, b] = await Promise.all([load(opts.a, opts.root, output), load(opts.b, opts.root, output)]);
   if (a === null || b === null) return "error";
   const diff = diffRecordings(diffSide(a.data, options), diffSide(b.data, options), options);
-  // Each request difference says whether it changes the hash (the rules in use: the current ones).
-  if (diff.request.length > 0) markHashRelevant(diff.request, exactRequest(a.rec), exactRequest(b.rec));
+  // Each request difference says whether it changes the hash under the rules in use.
+  if (diff.request.length > 0) markHashRelevant(diff.request, exactRequest(a.rec), exactRequest(b.rec), opts.hasher);
   (opts.json ? diffReporters.json : diffReporters.text)(output, { a: a.file, b: b.file, diff });
   return diff.same ? "ok" : "findings";
 }

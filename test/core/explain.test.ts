@@ -93,6 +93,15 @@ test("without a summary line the test id comes from the section's test file and 
   assert.equal(one(text).test_id, "tests/integration/inference/test_embed.py::test_embed[emb=a.b]");
 });
 
+test("a fixture's failure section (ERROR at setup of …) names its test too", () => {
+  const text = [
+    "____________________ ERROR at setup of test_embed[emb=a] ____________________",
+    "tests/integration/inference/test_embed.py:10: in client",
+    `E   RuntimeError: Recording not found for request hash: ${H}`,
+  ].join("\n");
+  assert.equal(one(text).test_id, "tests/integration/inference/test_embed.py::test_embed[emb=a]");
+});
+
 test("debug lines: 'Recording not found!' blocks and hash computations give the test id (logging prefixes read through)", () => {
   const text = [
     "ERROR    ogx.testing.api_recorder:api_recorder.py:1184 [RECORDING DEBUG] Recording not found!",

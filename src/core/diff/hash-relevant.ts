@@ -54,6 +54,17 @@ function at(value: PyValue | undefined, path: readonly string[]): PyValue | unde
   return v;
 }
 
+/** A request as the recorder hashes it: its hash and the normalized object that is hashed. */
+export interface Hashed {
+  hash: string | null;
+  tree: PyValue | undefined;
+}
+
+export function hashed(input: HashInput, hasher: RequestHasher = currentRules): Hashed {
+  const r = hasher(input);
+  return { hash: r.hash, tree: r.normalized === null ? undefined : parseExact(r.normalized) };
+}
+
 export interface HashComparison {
   /** The two requests' hashes under the rules in use (null: no rule for that kind). */
   a: string | null;
@@ -62,25 +73,26 @@ export interface HashComparison {
   relevant(pointer: string): boolean;
 }
 
-/** Compares two requests as the recorder hashes them. */
-export function compareHashed(a: HashInput, b: HashInput, hasher: RequestHasher = currentRules): HashComparison {
-  const ra = hasher(a);
-  const rb = hasher(b);
-  const na = ra.normalized === null ? undefined : parseExact(ra.normalized);
-  const nb = rb.normalized === null ? undefined : parseExact(rb.normalized);
+/** Compares two requests already hashed (see `hashed`). */
+export function compareTrees(a: Hashed, b: Hashed): HashComparison {
   return {
-    a: ra.hash,
-    b: rb.hash,
+    a: a.hash,
+    b: b.hash,
     relevant(pointer) {
-      if (ra.hash !== null && ra.hash === rb.hash) return false;
+      if (a.hash !== null && a.hash === b.hash) return false;
       return hashedPaths(segments(pointer)).some((p) => {
-        const va = at(na, p);
-        const vb = at(nb, p);
+        const va = at(a.tree, p);
+        const vb = at(b.tree, p);
         if (va === undefined || vb === undefined) return va !== vb;
         return dumpsSorted(va) !== dumpsSorted(vb);
       });
     },
   };
+}
+
+/** Compares two requests as the recorder hashes them. */
+export function compareHashed(a: HashInput, b: HashInput, hasher: RequestHasher = currentRules): HashComparison {
+  return compareTrees(hashed(a, hasher), hashed(b, hasher));
 }
 
 /** Marks each request change with whether it changes the hash (in place; the changes are new objects). */

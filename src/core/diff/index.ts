@@ -12,7 +12,7 @@ import { CHUNK_BOUNDARIES, CHUNK_TEXT_KEYS, EMPTY_MAPPING, LABEL_ORDER, NOISE_BY
 
 export { IgnoreError, parseIgnore, toPointer, withoutIgnored, type IgnorePattern } from "./pointers.js";
 export { CHUNK_BOUNDARIES, EMPTY_MAPPING, NOISE_FIELDS, type NoiseField } from "./noise.js";
-export { compareHashed, currentRules, markHashRelevant, type HashComparison, type RequestHasher } from "./hash-relevant.js";
+export { compareHashed, compareTrees, currentRules, hashed, markHashRelevant, type HashComparison, type Hashed, type RequestHasher } from "./hash-relevant.js";
 
 type JsonObject = Record<string, unknown>;
 

@@ -2,7 +2,7 @@
  * A candidate against the missed request: the differences by JSON pointer, each saying whether
  * it changes the hash, and whether a difference is a value that changes on every run.
  */
-import { compareHashed, diffRequests, type RequestHasher } from "../diff/index.js";
+import { compareTrees, diffRequests, hashed, type Hashed, type RequestHasher } from "../diff/index.js";
 import { MODEL_LIST_PATHS } from "../hash.js";
 import type { PyValue } from "../pyjson.js";
 import type { ExactRequest } from "../recording.js";
@@ -32,10 +32,21 @@ export function requestDocument(exact: ExactRequest): Record<string, unknown> {
   return doc;
 }
 
+/** A request ready to be compared many times: hashed and normalized once, as plain JSON once. */
+export interface Prepared {
+  exact: ExactRequest;
+  hashed: Hashed;
+  doc: Record<string, unknown>;
+}
+
+export function prepare(exact: ExactRequest, hasher: RequestHasher): Prepared {
+  return { exact, hashed: hashed(exact, hasher), doc: requestDocument(exact) };
+}
+
 /** Full comparison: both requests known. */
-export function compareRequests(recorded: ExactRequest, missed: ExactRequest, hasher: RequestHasher): Difference[] {
-  const cmp = compareHashed(recorded, missed, hasher);
-  return diffRequests(requestDocument(recorded), requestDocument(missed)).map((c) => ({
+export function compareRequests(recorded: Prepared, missed: Prepared): Difference[] {
+  const cmp = compareTrees(recorded.hashed, missed.hashed);
+  return diffRequests(recorded.doc, missed.doc).map((c) => ({
     pointer: c.pointer,
     a: c.a ?? null,
     b: c.b ?? null,

@@ -9,7 +9,7 @@ import { pyUrlParse } from "../pyurl.js";
 import { exactRequest, isObject, readRecordingSync, RecordingError, type ExactRequest } from "../recording.js";
 import { matchesPrefix } from "../resolve.js";
 import { factsOf, KIND_OF_MISS, tierOf, type Indexed, type RecordingIndex, type RequestFacts, type Tier } from "./candidates.js";
-import { compareFacts, compareRequests, type Difference } from "./compare.js";
+import { compareFacts, compareRequests, prepare, type Difference, type Prepared } from "./compare.js";
 import type { Miss } from "./messages.js";
 import { parsePyLiteral } from "./pyrepr.js";
 import { decide, type Verdict } from "./verdict.js";
@@ -116,14 +116,16 @@ function modelInBody(exact: ExactRequest): boolean {
   return body instanceof Map && body.has("model");
 }
 
-function candidate(rec: Indexed, tier: Tier, miss: Miss, facts: RequestFacts, captured: CapturedRequest | null, hasher: RequestHasher): Candidate {
-  const hash = hasher(rec.exact).hash;
+function candidate(rec: Indexed, tier: Tier, miss: Miss, facts: RequestFacts, missed: Prepared | null, hasher: RequestHasher): Candidate {
+  // The normalized tree is needed only to compare with a known request.
+  const recorded = missed === null ? null : prepare(rec.exact, hasher);
+  const hash = recorded === null ? hasher(rec.exact).hash : recorded.hashed.hash;
   // A hash cut to a few digits by a log could match by chance: 8 digits at least.
   const exact = hash !== null && miss.hash !== null && miss.hash.length >= 8 && hash.startsWith(miss.hash) && rec.name !== null && !hash.startsWith(rec.name);
   const differences =
-    captured === null
+    missed === null || recorded === null
       ? compareFacts(rec.facts, facts, modelInBody(rec.exact))
-      : compareRequests(rec.exact, captured.exact, hasher).filter((d) => facts.test_id !== null || !TEST_ID_POINTERS.has(d.pointer));
+      : compareRequests(recorded, missed).filter((d) => facts.test_id !== null || !TEST_ID_POINTERS.has(d.pointer));
   return { file: rec.file, test_id: rec.facts.test_id, tier, exact, differences };
 }
 
@@ -158,11 +160,12 @@ export function explainMiss(miss: Miss, index: RecordingIndex, given: CapturedRe
   const captured = known ?? found.captured;
   const facts = captured === null ? missFacts(miss) : { ...missFacts(miss), ...definedFacts(factsOf(captured.exact)) };
   const skip = new Set([captured?.file, found.captured?.file, found.recorded]);
+  const missed = captured === null ? null : prepare(captured.exact, hasher);
   const candidates: Candidate[] = [];
   for (const rec of index.recordings) {
     if (skip.has(rec.file)) continue;
     const tier = tierOf(facts, rec.facts);
-    if (tier !== null) candidates.push(candidate(rec, tier, { ...miss, hash }, facts, captured, hasher));
+    if (tier !== null) candidates.push(candidate(rec, tier, { ...miss, hash }, facts, missed, hasher));
   }
   rank(candidates, captured !== null);
   const nearest = candidates[0] ?? null;

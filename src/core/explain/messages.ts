@@ -223,7 +223,8 @@ export function findMisses(text: string, source: string): Miss[] {
     const line = clean(lines[i] ?? "");
 
     const head = SECTION_HEAD.exec(raw);
-    if (head?.[1] !== undefined && !ENTRY_SEPARATOR.test(raw)) section = { name: head[1], file: null };
+    // A fixture's failure is titled `ERROR at setup of test_x[p]`.
+    if (head?.[1] !== undefined && !ENTRY_SEPARATOR.test(raw)) section = { name: head[1].replace(/^ERROR at (?:setup|teardown) of /, ""), file: null };
     else if (BANNER.test(raw)) section = null;
     const at = LOCATION.exec(raw);
     if (section !== null && section.file === null && at?.[1] !== undefined && TEST_FILE.test(at[1]) && !at[1].includes("site-packages")) section.file = at[1];
