@@ -34,6 +34,7 @@ async function readInputs(files: readonly string[], output: Output): Promise<{ m
   let failed = false;
   for (const f of files.length === 0 ? ["-"] : files) {
     let text: string;
+    if (f === "-" && process.stdin.isTTY) output.err("recctl: reading the log from standard input (paste it, then Ctrl-D)");
     try {
       text = f === "-" ? await readStdin() : await readFile(f, "utf8");
     } catch (err) {
