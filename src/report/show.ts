@@ -50,10 +50,9 @@ function json(output: Output, s: Inspection): void {
   printJson(output, { ...s, file: output.path(s.file) });
 }
 
-/** After "no recording matches <hash>": where to look next. */
-export function printMissHint(output: Output, hash: string): void {
-  output.err(`recctl: if ${hash} comes from "Recording not found for request hash: …", run recctl explain on the test output or server.log`);
-  output.err("  (e.g. pytest … 2>&1 | recctl explain): it lists the nearest recordings of that test and which differences change the hash");
+/** "No recording matches <hash>", and where to look next — one line. */
+export function printMissHint(output: Output, message: string): void {
+  output.err(`recctl: ${message}; from a replay miss? recctl explain reads the test output or server.log (pytest … 2>&1 | recctl explain) and lists the nearest recordings`);
 }
 
 export const showReporters = { text, json } as const;

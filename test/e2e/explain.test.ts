@@ -218,8 +218,8 @@ test("input with no miss in it exits 2 and says so; a missing input file exits 2
 test("show <hash> that matches nothing points to explain", (t) => {
   const r = recctl(["--root", root(t), "show", "deadbeef"]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /no recording under .* matches deadbeef/);
-  assert.match(r.stderr, /run recctl explain on the test output or server\.log/);
+  assert.match(r.stderr, /^recctl: no recording under .* matches deadbeef; from a replay miss\? recctl explain reads the test output or server\.log/);
+  assert.equal(r.stderr.trim().split("\n").length, 1, "one line");
 });
 
 // ---------------------------------------------------------------------------------------------
