@@ -179,7 +179,7 @@ test("a difference that is a fresh uuid, id or timestamp is volatile; a prompt c
 
 test("verdict: only volatile values differ → flaky; a prompt → content change; nothing near → new test", () => {
   const nearest = (differences: Difference[]) => ({ file: "r.json", test_id: "t", tier: 0 as const, exact: false, differences });
-  const base = { hash: "ab".repeat(32), test_id: "t", requestKnown: true, recorded: null, show: (f: string) => f };
+  const base = { test_id: "t", requestKnown: true, recorded: null, show: (f: string) => f };
   const uuid = { pointer: "/request/body/user", a: "0b0e3c1e-6a52-4f1e-9a53-0c6f2f3f9b11", b: "4d8a9a2b-1f3c-4e5d-8b7a-9c0d1e2f3a4b", hash_relevant: true };
   assert.equal(decide({ ...base, nearest: nearest([uuid]) }).kind, "flaky");
   const prompt = { pointer: "/request/body/messages/0/content", a: "a", b: "b", hash_relevant: true };

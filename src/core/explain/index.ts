@@ -169,7 +169,7 @@ export function explainMiss(miss: Miss, index: RecordingIndex, given: CapturedRe
   }
   rank(candidates, captured !== null);
   const nearest = candidates[0] ?? null;
-  const verdict = decide({ hash: miss.hash, test_id: facts.test_id, requestKnown: captured !== null, recorded: found.recorded, nearest, show: options.show });
+  const verdict = decide({ test_id: facts.test_id, requestKnown: captured !== null, recorded: found.recorded, nearest, show: options.show });
   return {
     ...miss,
     hash,

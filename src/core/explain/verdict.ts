@@ -32,7 +32,6 @@ export interface Nearest {
 }
 
 export interface VerdictInput {
-  hash: string | null;
   test_id: string | null;
   /** Whether the missed request itself is known (captured, given, or in the message). */
   requestKnown: boolean;
