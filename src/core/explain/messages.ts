@@ -181,24 +181,9 @@ function merge(into: Found, from: Found): void {
 // ---------------------------------------------------------------------------------------------
 // The scan
 
-function newMiss(facts: Facts, source: string, line: number, section: Section | null): Found {
-  return {
-    summary: false,
-    kind: facts.kind ?? "inference",
-    hash: null,
-    model: null,
-    method: null,
-    url: null,
-    endpoint: null,
-    test_id: null,
-    provider: null,
-    tool_name: null,
-    repr: null,
-    ...facts,
-    source,
-    line,
-    section,
-  };
+function newMiss(kind: MissKind, source: string, line: number, section: Section | null): Found {
+  const none = { hash: null, model: null, method: null, url: null, endpoint: null, test_id: null, provider: null, tool_name: null, repr: null };
+  return { kind, ...none, source, line, section, summary: false };
 }
 
 function apply(miss: Found, facts: Facts): void {
@@ -207,6 +192,66 @@ function apply(miss: Found, facts: Facts): void {
     const v = key === "model" ? known(value) : key === "hash" ? hashOf(value) : value;
     if (v !== null && miss[key] === null) (miss as unknown as Record<string, string>)[key] = v;
   }
+}
+
+/** The lines after a message's first: what they add, up to its last line or the next message. */
+function readRest(miss: Found, lines: readonly string[], first: number): void {
+  for (let j = first + 1; j <= first + FOLLOW_LINES && j < lines.length; j++) {
+    const next = clean(lines[j] ?? "");
+    if (STARTS.some((s) => s.pattern.test(next)) || SUMMARY.test(next)) break;
+    const follow = FOLLOWS.find((f) => f.pattern.test(next));
+    if (follow !== undefined) apply(miss, follow.facts(follow.pattern.exec(next) as RegExpExecArray));
+    if (MESSAGE_END.test(next)) break;
+  }
+}
+
+/** The miss whose message starts on line `i`, or null. `nodeId`: the line is pytest's summary for it. */
+function missAt(lines: readonly string[], i: number, source: string, section: Section | null, nodeId: string | null): Found | null {
+  const line = clean(lines[i] ?? "");
+  for (const start of STARTS) {
+    const m = start.pattern.exec(line);
+    if (m === null) continue;
+    const facts = start.facts(m);
+    const miss = newMiss(facts.kind ?? "inference", source, i + 1, nodeId === null ? section : null);
+    apply(miss, facts);
+    if (nodeId !== null) {
+      miss.test_id = nodeId;
+      miss.summary = true;
+      // A value running into the cut (`http://0.0.0...`) is no value.
+      for (const key of ["url", "repr", "provider"] as const) if (/(?:\.\.\.|…)$/.test(miss[key] ?? "")) miss[key] = null;
+    }
+    // The rest of the message (pytest on CI prints it whole after FAILED too).
+    readRest(miss, lines, i);
+    return miss;
+  }
+  return null;
+}
+
+/** Where pytest's failure sections begin and end, and the test file each traceback starts in. */
+function trackSection(raw: string, section: Section | null): Section | null {
+  const head = SECTION_HEAD.exec(raw);
+  // A fixture's failure is titled `ERROR at setup of test_x[p]`.
+  if (head?.[1] !== undefined && !ENTRY_SEPARATOR.test(raw)) return { name: head[1].replace(/^ERROR at (?:setup|teardown) of /, ""), file: null };
+  if (BANNER.test(raw)) return null;
+  const at = LOCATION.exec(raw);
+  if (section !== null && section.file === null && at?.[1] !== undefined && TEST_FILE.test(at[1]) && !at[1].includes("site-packages")) section.file = at[1];
+  return section;
+}
+
+/** One miss per request: sightings merged; a summary line joins the section it repeats. */
+function mergeSightings(found: readonly Found[], failed: readonly string[]): Found[] {
+  const misses: Found[] = [];
+  for (const miss of found.filter((m) => !m.summary)) {
+    const same = misses.find((m) => sameMiss(m, miss));
+    if (same === undefined) misses.push(miss);
+    else merge(same, miss);
+  }
+  for (const miss of found.filter((m) => m.summary)) {
+    const same = misses.find((m) => sameMiss(m, miss) || summaryOf(m, miss, failed));
+    if (same === undefined) misses.push(miss);
+    else merge(same, miss);
+  }
+  return misses;
 }
 
 /** Every miss in one input, with the test id attached where the text says which test it was. */
@@ -221,13 +266,7 @@ export function findMisses(text: string, source: string): Miss[] {
   for (let i = 0; i < lines.length; i++) {
     const raw = (lines[i] ?? "").replace(ANSI, "").replace(/\s+$/, "");
     const line = clean(lines[i] ?? "");
-
-    const head = SECTION_HEAD.exec(raw);
-    // A fixture's failure is titled `ERROR at setup of test_x[p]`.
-    if (head?.[1] !== undefined && !ENTRY_SEPARATOR.test(raw)) section = { name: head[1].replace(/^ERROR at (?:setup|teardown) of /, ""), file: null };
-    else if (BANNER.test(raw)) section = null;
-    const at = LOCATION.exec(raw);
-    if (section !== null && section.file === null && at?.[1] !== undefined && TEST_FILE.test(at[1]) && !at[1].includes("site-packages")) section.file = at[1];
+    section = trackSection(raw, section);
 
     const title = DEBUG_TITLE.exec(line);
     if (title?.[1] !== undefined) {
@@ -245,47 +284,12 @@ export function findMisses(text: string, source: string): Miss[] {
     const summary = SUMMARY.exec(raw);
     const nodeId = summary?.[1] !== undefined && summary[1].includes("::") ? summary[1] : null;
     if (nodeId !== null) failed.push(nodeId);
-
-    for (const start of STARTS) {
-      const m = start.pattern.exec(line);
-      if (m === null) continue;
-      const miss = newMiss({}, source, i + 1, nodeId === null ? section : null);
-      const facts = start.facts(m);
-      miss.kind = facts.kind ?? "inference";
-      apply(miss, facts);
-      if (nodeId !== null) {
-        miss.test_id = nodeId;
-        miss.summary = true;
-        // A value running into the cut (`http://0.0.0...`) is no value.
-        for (const key of ["url", "repr", "provider"] as const) if (miss[key] !== null && /(?:\.\.\.|…)$/.test(miss[key] ?? "")) miss[key] = null;
-      }
-      // The rest of the message (pytest on CI prints it whole after FAILED too).
-      for (let j = i + 1; j <= i + FOLLOW_LINES && j < lines.length; j++) {
-        const next = clean(lines[j] ?? "");
-        if (STARTS.some((s) => s.pattern.test(next)) || SUMMARY.test(next)) break;
-        const follow = FOLLOWS.find((f) => f.pattern.test(next));
-        if (follow !== undefined) apply(miss, follow.facts(follow.pattern.exec(next) as RegExpExecArray));
-        if (MESSAGE_END.test(next)) break;
-      }
-      found.push(miss);
-      break;
-    }
+    const miss = missAt(lines, i, source, section, nodeId);
+    if (miss !== null) found.push(miss);
   }
 
   attachDebug(found, blocks, source);
-  const misses: Found[] = [];
-  for (const miss of found.filter((m) => !m.summary)) {
-    const same = misses.find((m) => sameMiss(m, miss));
-    if (same === undefined) misses.push(miss);
-    else merge(same, miss);
-  }
-  // A summary line repeats a miss of its failure section, cut short: it joins that miss.
-  for (const miss of found.filter((m) => m.summary)) {
-    const same = misses.find((m) => sameMiss(m, miss) || summaryOf(m, miss, failed));
-    if (same === undefined) misses.push(miss);
-    else merge(same, miss);
-  }
-  return misses.map(({ section: s, summary: _summary, ...miss }) => {
+  return mergeSightings(found, failed).map(({ section: s, summary: _summary, ...miss }) => {
     if (miss.test_id === null && s !== null) miss.test_id = sectionNodeId(s, failed);
     if (miss.kind === "genai" && miss.url === null && miss.endpoint !== null) miss.url = `vertexai://${miss.endpoint}`;
     return miss;
@@ -313,7 +317,7 @@ function attachDebug(found: Found[], blocks: readonly DebugBlock[], source: stri
     const testId = debugValue(b, "Test ID", "Test context");
     if (hash !== null && testId !== null) testOfHash.set(hash, testId);
     if (b.title.startsWith("Recording not found") && hash !== null) {
-      const miss = newMiss({ kind: "inference" }, source, b.line, null);
+      const miss = newMiss("inference", source, b.line, null);
       apply(miss, { hash, method: debugValue(b, "Method"), url: debugValue(b, "URL"), endpoint: debugValue(b, "Endpoint"), model: debugValue(b, "Model") });
       miss.test_id = testId;
       found.push(miss);
