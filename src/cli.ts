@@ -270,6 +270,31 @@ Examples:
       sink.outcome = await changesCommand({ ...c, args, format: c.json ? "json" : opts.format, revertNoise: opts.revertNoise, write: opts.write });
     });
 
+  program
+    .command("explain")
+    .description("why did a replay miss: reads pytest output or server.log, lists the nearest recordings, the differences that change the hash, and what to do")
+    .argument("[files...]", "pytest output, server.log or pasted text ('-' or none: standard input)")
+    .option("--request <file>", "the missed request: a recording (e.g. the exception recording record-if-missing stored) or a bare request object")
+    .option("--candidates <n>", "how many candidates to show per miss", (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive integer.");
+      return n;
+    }, 3)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ pytest tests/integration/inference 2>&1 | recctl explain
+  $ recctl explain server.log --json
+  $ recctl explain ci-log.txt --request tests/integration/inference/recordings/2b8f64dc….json
+
+Exit codes: 0 every miss explained, 1 some miss has no candidate, 2 usage errors or no miss in the input.`,
+    )
+    .action(async (files: string[], opts: { request?: string; candidates: number }, cmd: Command) => {
+      const { explainCommand } = await import("./commands/explain.js");
+      sink.outcome = await explainCommand({ ...(await common(cmd, makeOutput)), files, request: opts.request ?? null, candidates: opts.candidates });
+    });
+
   return program;
 }
 

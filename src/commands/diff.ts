@@ -2,9 +2,9 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { CommonOptions, Outcome } from "../options.js";
-import { diffRecordings, diffSide, IgnoreError, parseIgnore, type DiffOptions } from "../core/diff/index.js";
+import { diffRecordings, diffSide, IgnoreError, markHashRelevant, parseIgnore, type DiffOptions, type RequestHasher } from "../core/diff/index.js";
 import { isStreamPath } from "../core/read.js";
-import { isObject, readRecording, RecordingError } from "../core/recording.js";
+import { exactRequest, isObject, readRecording, RecordingError, type Recording } from "../core/recording.js";
 import { diffReporters } from "../report/diff.js";
 import { printFileError, printRefError, type Output } from "../report/output.js";
 
@@ -13,6 +13,8 @@ export interface DiffCommandOptions extends CommonOptions {
   b: string;
   raw: boolean;
   ignore: string[];
+  /** The hashing rules in use for `hash_relevant` (one parameter; default: the current recorder's). */
+  hasher?: RequestHasher;
 }
 
 /**
@@ -28,7 +30,7 @@ async function locate(ref: string, root: string): Promise<string> {
 }
 
 /** A recording's parsed document, or null after saying on stderr why there is none. */
-async function load(ref: string, root: string, output: Output): Promise<{ file: string; data: unknown } | null> {
+async function load(ref: string, root: string, output: Output): Promise<{ file: string; data: unknown; rec: Recording } | null> {
   let file: string;
   try {
     file = await locate(ref, root);
@@ -44,7 +46,7 @@ async function load(ref: string, root: string, output: Output): Promise<{ file: 
       output.err(`recctl: ${output.path(file)}: not a recording (expected a JSON object)`);
       return null;
     }
-    return { file, data: rec.data };
+    return { file, data: rec.data, rec };
   } catch (err) {
     if (!(err instanceof RecordingError)) throw err;
     printFileError(output, err);
@@ -65,6 +67,8 @@ export async function diffCommand(opts: DiffCommandOptions): Promise<Outcome> {
   const [a, b] = await Promise.all([load(opts.a, opts.root, output), load(opts.b, opts.root, output)]);
   if (a === null || b === null) return "error";
   const diff = diffRecordings(diffSide(a.data, options), diffSide(b.data, options), options);
+  // Each request difference says whether it changes the hash under the rules in use.
+  if (diff.request.length > 0) markHashRelevant(diff.request, exactRequest(a.rec), exactRequest(b.rec), opts.hasher);
   (opts.json ? diffReporters.json : diffReporters.text)(output, { a: a.file, b: b.file, diff });
   return diff.same ? "ok" : "findings";
 }

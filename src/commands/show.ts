@@ -4,7 +4,7 @@ import { inspect } from "../core/inspect.js";
 import { readText, ReadError } from "../core/read.js";
 import { readRecording, RecordingError } from "../core/recording.js";
 import { RefError, resolveRef } from "../core/resolve.js";
-import { showReporters } from "../report/show.js";
+import { printMissHint, showReporters } from "../report/show.js";
 import { printFileError, printRefError } from "../report/output.js";
 
 export interface ShowCommandOptions extends CommonOptions {
@@ -19,7 +19,9 @@ export async function showCommand(opts: ShowCommandOptions): Promise<Outcome> {
     file = await resolveRef(opts.ref, opts.root);
   } catch (err) {
     if (!(err instanceof RefError)) throw err;
-    printRefError(output, err);
+    // A hash that names nothing is most often a replay miss: explain finds the nearest recordings.
+    if (err.candidates.length === 0 && /^[0-9a-f]{4,64}$/i.test(opts.ref)) printMissHint(output, err.message);
+    else printRefError(output, err);
     return "error";
   }
   if (opts.raw) {

@@ -289,7 +289,9 @@ function verdict(diff: RecordingDiff): string {
     const what = diff.compared === "answers" ? "same answer" : "same";
     return diff.noise.length === 0 ? `${what}; no differences${tail}` : `${what}; only noise differs (${diff.noise.join(", ")})${tail}`;
   }
-  const counts = `${plural(diff.request.length, "request difference")}, ${plural(diff.response.length, "response difference")}`;
+  const hashed = diff.request.filter((r) => r.hash_relevant === true).length;
+  const hashNote = hashed === 0 ? "" : ` (${hashed} ${hashed === 1 ? "changes" : "change"} the hash)`;
+  const counts = `${plural(diff.request.length, "request difference")}${hashNote}, ${plural(diff.response.length, "response difference")}`;
   return diff.noise.length === 0 ? `${counts}${tail}` : `${counts} (noise ignored: ${diff.noise.join(", ")})${tail}`;
 }
 
@@ -301,7 +303,10 @@ function text(output: Output, report: DiffReport): void {
   if (note !== null) lines.push(c.yellow(note));
 
   lines.push("", c.bold("request") + (diff.request.length === 0 ? c.dim(": no differences") : ""));
-  for (const change of diff.request) lines.push(...renderChange(change, change.pointer, false, false, c).map((l) => `  ${l}`));
+  for (const change of diff.request) {
+    const label = change.hash_relevant === true ? `${change.pointer} ${c.magenta("(changes the hash)")}` : change.pointer;
+    lines.push(...renderChange(change, label, false, false, c).map((l) => `  ${l}`));
+  }
 
   const heading = `${c.bold("response")} ${c.dim(`(${COMPARED[diff.compared]})`)}`;
   lines.push("", heading + (diff.response.length === 0 ? c.dim(": no differences") : ""));

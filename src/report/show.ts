@@ -51,4 +51,9 @@ function json(output: Output, s: Inspection): void {
   printJson(output, { ...s, file: output.path(s.file) });
 }
 
+/** "No recording matches <hash>", and where to look next — one line. */
+export function printMissHint(output: Output, message: string): void {
+  output.err(`recctl: ${message}; from a replay miss? recctl explain reads the test output or server.log (pytest … 2>&1 | recctl explain) and lists the nearest recordings`);
+}
+
 export const showReporters = { text, json } as const;

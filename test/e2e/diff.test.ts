@@ -3,7 +3,7 @@
  * noise ignored unless --raw; --ignore; --json per SPEC.
  */
 import assert from "node:assert/strict";
-import { readdirSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { FIXTURES, recctl, tempDir } from "./run.js";
@@ -24,7 +24,7 @@ interface DiffJson {
   a: string;
   b: string;
   families: { a: string; b: string };
-  request: { op: string; pointer: string; a?: unknown; b?: unknown }[];
+  request: { op: string; pointer: string; a?: unknown; b?: unknown; hash_relevant?: boolean }[];
   response: { aspect: string; op: string; pointer: string; a?: unknown; b?: unknown }[];
   noise: string[];
 }
@@ -49,14 +49,14 @@ test("a changed word shows up in the text diff: exit 1", () => {
 test("request changes are listed by pointer with old and new values", () => {
   const r = recctl(["diff", rec("request-edited/before"), rec("request-edited/after")]);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stdout, /^ {2}~ \/request\/body\/temperature: 0\.7 → 0\.2$/m);
-  assert.match(r.stdout, /^ {2}~ \/request\/body\/messages\/0\/content: "Test trace openai with temperature 0" → "Test trace openai with a low temperature"$/m);
+  assert.match(r.stdout, /^ {2}~ \/request\/body\/temperature \(changes the hash\): 0\.7 → 0\.2$/m);
+  assert.match(r.stdout, /^ {2}~ \/request\/body\/messages\/0\/content \(changes the hash\): "Test trace openai with temperature 0" → "Test trace openai with a low temperature"$/m);
   assert.match(r.stdout, /response \(reassembled answers\): no differences/);
 });
 
 test("long request strings (prompts) are shown as a word diff", () => {
   const r = recctl(["diff", rec("cross-family/anthropic"), rec("cross-family/openai")]);
-  assert.match(r.stdout, /~ \/test_id:\n\s+tests\/integration\/messages\/test_messages\.py::\[-test_messages_streaming_collects_full_text-\]\{\+test_chat_streaming_collects_full_text\+\}/);
+  assert.match(r.stdout, /~ \/test_id \(changes the hash\):\n\s+tests\/integration\/messages\/test_messages\.py::\[-test_messages_streaming_collects_full_text-\]\{\+test_chat_streaming_collects_full_text\+\}/);
 });
 
 test("tool calls: changed arguments shown by key, tool-call ids ignored", () => {
@@ -93,7 +93,7 @@ test("--ignore makes a difference disappear (exact pointer, a subtree, * wildcar
   const one = recctl(["diff", a, b, "--ignore", "/request/body/temperature"]);
   assert.equal(one.code, 1);
   assert.doesNotMatch(one.stdout, /temperature: 0\.7/);
-  assert.match(one.stdout, /1 request difference, 0 response differences; ignoring \/request\/body\/temperature/);
+  assert.match(one.stdout, /1 request difference \(1 changes the hash\), 0 response differences; ignoring \/request\/body\/temperature/);
   const all = recctl(["diff", a, b, "--ignore", "/request/body/temperature", "--ignore", "/request/body/messages/*/content"]);
   assert.equal(all.code, 0, all.stdout);
 });
@@ -119,8 +119,8 @@ test("--json prints {same, request:[{op,pointer,a,b}], response:[…]} and nothi
   const doc = JSON.parse(r.stdout) as DiffJson;
   assert.equal(doc.same, false);
   assert.deepEqual(doc.request, [
-    { op: "~", pointer: "/request/body/messages/0/content", a: "Test trace openai with temperature 0", b: "Test trace openai with a low temperature" },
-    { op: "~", pointer: "/request/body/temperature", a: 0.7, b: 0.2 },
+    { op: "~", pointer: "/request/body/messages/0/content", a: "Test trace openai with temperature 0", b: "Test trace openai with a low temperature", hash_relevant: true },
+    { op: "~", pointer: "/request/body/temperature", a: 0.7, b: 0.2, hash_relevant: true },
   ]);
   assert.deepEqual(doc.response, []);
   assert.deepEqual(doc.families, { a: "openai-chat", b: "openai-chat" });
@@ -133,7 +133,7 @@ test("--json prints {same, request:[{op,pointer,a,b}], response:[…]} and nothi
 test("refs may be hash prefixes under --root", () => {
   const r = recctl(["diff", "--root", join(DIFF, "request-edited"), "b2c64658", "47db957d"]);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stdout, /temperature: 0\.7 → 0\.2/);
+  assert.match(r.stdout, /temperature \(changes the hash\): 0\.7 → 0\.2/);
 });
 
 test("an ambiguous prefix exits 2 and lists the candidates", () => {
@@ -158,4 +158,31 @@ test("a missing file, invalid JSON or a bad --ignore pointer exits 2 with one li
   const badIgnore = recctl(["diff", rec("rechunked/before"), rec("rechunked/after"), "--ignore", "request/body"]);
   assert.equal(badIgnore.code, 2);
   assert.match(badIgnore.stderr, /--ignore "request\/body": expected a JSON pointer starting with "\/"/);
+});
+
+test("a request difference the recorder's normalization erases does not change the hash (float rounded to 5 places, url host, headers)", (t) => {
+  const dir = tempDir(t);
+  const before = JSON.parse(readFileSync(join(FIXTURES, "diff/request-edited/before/recordings", readdirSync(join(FIXTURES, "diff/request-edited/before/recordings"))[0] ?? ""), "utf8")) as {
+    request: { url: string; headers: Record<string, string>; body: Record<string, unknown> };
+  };
+  const after = structuredClone(before);
+  // Python: round(0.700001, 5) == round(0.7, 5) == 0.7; urlparse(url).path is all the hash takes of the url.
+  after.request.body["temperature"] = 0.700001;
+  after.request.url = after.request.url.replace(/^https?:\/\/[^/]+/, "http://localhost:8321");
+  after.request.headers = { "x-trace": "1" };
+  const a = join(dir, "a.json");
+  const b = join(dir, "b.json");
+  writeFileSync(a, `${JSON.stringify(before, null, 2)}\n`);
+  writeFileSync(b, `${JSON.stringify(after, null, 2)}\n`);
+  const doc = JSON.parse(recctl(["--json", "diff", a, b]).stdout) as DiffJson;
+  assert.deepEqual(
+    doc.request.map((r) => [r.pointer, r.hash_relevant]),
+    [
+      ["/request/url", false],
+      ["/request/headers/x-trace", false],
+      ["/request/body/temperature", false],
+    ],
+  );
+  const text = recctl(["diff", a, b]);
+  assert.doesNotMatch(text.stdout, /changes the hash/);
 });

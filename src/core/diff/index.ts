@@ -12,6 +12,7 @@ import { CHUNK_BOUNDARIES, CHUNK_TEXT_KEYS, EMPTY_MAPPING, LABEL_ORDER, NOISE_BY
 
 export { IgnoreError, parseIgnore, toPointer, withoutIgnored, type IgnorePattern } from "./pointers.js";
 export { CHUNK_BOUNDARIES, EMPTY_MAPPING, NOISE_FIELDS, type NoiseField } from "./noise.js";
+export { compareHashed, compareTrees, currentRules, hashed, markHashRelevant, type HashComparison, type Hashed, type RequestHasher } from "./hash-relevant.js";
 
 type JsonObject = Record<string, unknown>;
 
@@ -26,6 +27,8 @@ export interface Change {
   pointer: string;
   a?: unknown;
   b?: unknown;
+  /** Request changes only: whether the difference changes the request hash (see hash-relevant.ts). */
+  hash_relevant?: boolean;
 }
 
 export type ResponseAspect =
@@ -193,6 +196,11 @@ function requestView(data: unknown): JsonObject {
     if (key !== "response" && key !== "id_normalization_mapping") view[key] = value;
   }
   return view;
+}
+
+/** The request differences alone (`test_id`, `request`, …), by pointer: what `explain` compares. */
+export function diffRequests(a: unknown, b: unknown): Change[] {
+  return structural(requestView(a), requestView(b), [], () => false);
 }
 
 // ---------------------------------------------------------------------------------------------
