@@ -212,6 +212,11 @@ export function readRecordingSync(file: string): Recording {
     const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : (err as Error).message;
     throw new RecordingError(file, `cannot read: ${why}`, "io");
   }
+  return recordingFromBytes(file, bytes);
+}
+
+/** A recording from bytes already read (the result cache reads them to compute its key). */
+export function recordingFromBytes(file: string, bytes: Uint8Array): Recording {
   const text = decodeUtf8(file, bytes);
   return { ...parseRecordingText(file, text), ascii: text.length === bytes.length };
 }
