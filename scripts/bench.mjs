@@ -364,7 +364,7 @@ function derive(b, rows) {
   const row = { id: b.id, figure: b.figure, target: null, min: null, median: null, status: "ok", error: null, note: null, verdict: null };
   if (src.some((r) => !r || r.status !== "ok")) {
     const missing = src.find((r) => r && r.status !== "ok");
-    const why = src.includes(undefined) ? `needs ${b.derived.join(" and ")} in the same run` : missing.status === "n/a" ? `${missing.id} not built` : `${missing.id} failed`;
+    const why = src.includes(undefined) ? `needs ${b.derived.join(" and ")} in the same run` : missing.status === "n/a" ? `${missing.id}: ${missing.error?.replace(/^n\/a \((.*)\)$/, "$1") ?? "not built"}` : `${missing.id} failed`;
     return { ...row, status: "n/a", error: `n/a (${why})` };
   }
   if (b.ratio) {
