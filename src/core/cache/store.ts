@@ -230,6 +230,8 @@ export class ResultCache {
     const result = this.previous?.results[key];
     if (result === undefined) return undefined;
     this.keep(file, [...fingerprint(info), key], result);
+    // Written again even when the times are the same: a later `checkedAt` lets them be trusted.
+    this.changed = true;
     this.stats.byContent++;
     return this.expand(result);
   }
