@@ -3,12 +3,12 @@
  * how each run used the cache (hits by stat or by content, misses, whether it wrote).
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { test, type TestContext } from "node:test";
-import { FIXTURES, recctl, REPO, tempDir, type RunResult } from "./run.js";
+import { BIN, FIXTURES, recctl, REPO, tempDir, type RunResult } from "./run.js";
 
 const VALID = join(FIXTURES, "valid");
 const INVALID = join(FIXTURES, "invalid");
@@ -209,4 +209,21 @@ test("a corrupt or foreign cache file is ignored and rewritten, never trusted", 
     assert.doesNotThrow(() => JSON.parse(readFileSync(file, "utf8")));
     assert.equal(stats(run(root)).misses, 0);
   }
+});
+
+test("runs at the same time leave a whole cache file (each replaces it atomically)", async (t) => {
+  const { root, count } = tree(t);
+  const once = (): Promise<number> =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, [BIN, "validate"], { cwd: root, env: { ...process.env, RECCTL_CACHE_DIR: "" }, stdio: "ignore" });
+      child.on("exit", (code) => resolve(code ?? -1));
+    });
+  const codes = await Promise.all([once(), once(), once(), once()]);
+  assert.deepEqual(codes, [1, 1, 1, 1]);
+  const dir = join(root, ".recctl_cache");
+  assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith(".tmp")), []);
+  assert.doesNotThrow(() => JSON.parse(readFileSync(join(dir, "validate.json"), "utf8")));
+  const r = run(root);
+  assert.equal(stats(r).misses, 0);
+  assert.equal(stats(r).byStat + stats(r).byContent, count);
 });
