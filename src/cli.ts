@@ -117,13 +117,29 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .option("--strict", "warnings (unreachable, rec- ids, formatting) fail too", false)
     .option("--schema <file>", "validate against this JSON Schema instead of the bundled one")
     .addOption(repeatableChoice("--ignore <rule>", "neither check nor report this warning rule (repeatable)", WARNING_RULES))
+    .option("--no-cache", "neither read nor write the result cache")
+    .addOption(new Option("--cache-dir <dir>", "where the result cache lives (default: .recctl_cache in --root)").env("RECCTL_CACHE_DIR"))
     .addHelpText("after", EXAMPLES["validate"] ?? "")
     .action(
-      async (paths: string[], opts: { format: "text" | "json" | "github"; strict: boolean; schema?: string; ignore?: WarningRule[] }, cmd: Command) => {
+      async (
+        paths: string[],
+        opts: { format: "text" | "json" | "github"; strict: boolean; schema?: string; ignore?: WarningRule[]; cache: boolean; cacheDir?: string },
+        cmd: Command,
+      ) => {
         const { validateCommand } = await import("./commands/validate.js");
         const c = await common(cmd, makeOutput);
         const format = c.json ? "json" : opts.format;
-        sink.outcome = await validateCommand({ ...c, paths, format, strict: opts.strict, schema: opts.schema ?? null, ignore: opts.ignore ?? [] });
+        sink.outcome = await validateCommand({
+          ...c,
+          paths,
+          format,
+          strict: opts.strict,
+          schema: opts.schema ?? null,
+          ignore: opts.ignore ?? [],
+          cache: opts.cache,
+          cacheDir: opts.cacheDir === undefined || opts.cacheDir === "" ? null : opts.cacheDir,
+          cacheStats: (process.env["RECCTL_CACHE_STATS"] ?? "") !== "",
+        });
       },
     );
 

@@ -1,9 +1,13 @@
-/** `recctl validate [paths…]`: discover → validate on every core → reporter → exit code. */
+/** `recctl validate [paths…]`: discover → validate on every core (through the cache) → reporter → exit code. */
+import { statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { CommonOptions, Outcome } from "../options.js";
-import { discover } from "../core/discover.js";
+import { discover, isGlob } from "../core/discover.js";
 import { printDiscovery } from "../report/output.js";
 import { startWorkers } from "../core/parallel.js";
 import { isStreamPath } from "../core/read.js";
+import { DEFAULT_CACHE_DIR, ResultCache } from "../core/cache/store.js";
+import { CACHED_TASK, cacheSalt } from "../core/cache/validate.js";
 import type { WarningRule } from "../core/types.js";
 import type { ValidateFormat } from "../report/validate.js";
 
@@ -16,22 +20,50 @@ export interface ValidateCommandOptions extends CommonOptions {
   strict: boolean;
   schema: string | null;
   ignore: WarningRule[];
+  /** `--no-cache` makes it false. */
+  cache: boolean;
+  /** `--cache-dir` / RECCTL_CACHE_DIR; default `.recctl_cache` in the root. */
+  cacheDir: string | null;
+  /** RECCTL_CACHE_STATS: say on stderr how the cache was used. */
+  cacheStats: boolean;
+}
+
+/**
+ * The cache serves whole-tree runs: no paths, or a directory or glob among them. A few files
+ * named one by one (pre-commit) are checked directly: loading and rewriting the tree's cache
+ * would cost more than it saves.
+ */
+function wantsCache(opts: ValidateCommandOptions): boolean {
+  if (!opts.cache) return false;
+  return opts.paths.length === 0 || opts.paths.some((p) => isGlob(p) || statSync(resolve(p), { throwIfNoEntry: false })?.isDirectory() === true);
 }
 
 export async function validateCommand(opts: ValidateCommandOptions): Promise<Outcome> {
   const { output } = opts;
-  // A whole tree (no paths, or a directory/glob) will want every core: start the workers now,
-  // so they load while the files are found. A few named files (pre-commit) never start one.
-  // (Started before this thread loads the validation modules itself.)
-  const pool = opts.paths.length === 0 || opts.paths.some((p) => !p.endsWith(".json") && !isStreamPath(p)) ? startWorkers(VALIDATE_TASK) : undefined;
-  const [{ validateMany }, { validateReporters }, found] = await Promise.all([
-    import("../core/validate.js"),
-    import("../report/validate.js"),
-    discover(opts.paths, opts.root),
-  ]);
+  const taskOptions = { schemaFile: opts.schema, ignore: opts.ignore };
+  // The hash rules in use: "current" until validate takes `--rules <date>` (then its era's name).
+  const rules = "current";
+  const salt = wantsCache(opts) ? cacheSalt(taskOptions, rules) : null;
+  const cache = salt === null ? null : ResultCache.open(resolve(opts.cacheDir ?? join(opts.root, DEFAULT_CACHE_DIR)), opts.root, salt);
+  // A whole tree will want every core: start the workers now, so they load while the files are
+  // found — unless a warm cache will answer most files on this thread. A few named files
+  // (pre-commit) never start one. (Started before this thread loads the validation modules.)
+  const whole = opts.paths.length === 0 || opts.paths.some((p) => !p.endsWith(".json") && !isStreamPath(p));
+  const pool = whole && cache?.warm !== true ? startWorkers(cache === null ? VALIDATE_TASK : CACHED_TASK) : undefined;
+  const [{ validateReporters, printCacheStats }, found] = await Promise.all([import("../report/validate.js"), discover(opts.paths, opts.root)]);
   printDiscovery(output, found, opts.paths, opts.root);
-  const reports = await validateMany(found.files, { schemaFile: opts.schema, ignore: opts.ignore }, pool);
+  let reports;
+  if (cache === null) {
+    const { validateMany } = await import("../core/validate.js");
+    reports = await validateMany(found.files, taskOptions, pool);
+  } else {
+    const { validateCached } = await import("../core/cache/validate.js");
+    reports = await validateCached(found.files, taskOptions, cache, pool);
+    const problem = found.files.length > 0 ? cache.save(opts.paths.length === 0) : null;
+    if (problem !== null) output.err(`recctl: ${problem}`);
+  }
   validateReporters[opts.format](output, reports, opts.strict);
+  if (opts.cacheStats) printCacheStats(output, cache);
   const ioFailed = reports.some((r) => r.errors.some((e) => e.rule === "io"));
   if (found.missing.length > 0 || ioFailed) return "error";
   const failed = reports.some((r) => !r.valid || (opts.strict && r.warnings.length > 0));

@@ -269,6 +269,11 @@ export function readRecordingSync(file: string): Recording {
     if (err instanceof ReadError) throw new RecordingError(file, err.message, "io");
     throw err;
   }
+  return recordingFromBytes(file, bytes);
+}
+
+/** A recording from bytes already read (the result cache reads them to compute its key). */
+export function recordingFromBytes(file: string, bytes: Uint8Array): Recording {
   const text = decodeUtf8(file, bytes);
   return { ...parseRecordingText(file, text), ascii: text.length === bytes.length };
 }
@@ -302,17 +307,50 @@ function fromNative(v: unknown, marked = false): PyValue {
 const MARK = "\u0000#";
 const MARK_IN_TEXT = "\\u0000#";
 
-/**
- * In recorder formatting a number value is alone at the end of its line, after its key if any:
- * `    "temperature": 1.0,` or `      7,`. (Strings cannot hold a raw newline, so a string line
- * never matches.)
- */
-const NUMBER_LINE = /^( *(?:"(?:[^"\\\n]|\\.)*": )?)(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(,?)$/gm;
-
 /** Literals JSON.parse would turn into something Python does not: integral floats, big ints. */
 function ambiguous(literal: string): boolean {
   const n = Number(literal);
   return /[.eE]/.test(literal) ? Number.isInteger(n) : !Number.isSafeInteger(n);
+}
+
+const LITERAL = /^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$/;
+
+/**
+ * In recorder formatting a number value is alone at the end of its line, after its key if any:
+ * `    "temperature": 1.0,` or `      7,`. (Strings cannot hold a raw newline, so a line that ends
+ * in a digit ends in a number.)
+ *
+ * The text with every ambiguous number literal marked as a string (`"\u0000#1.0"`), or null when
+ * it holds none. In the recorder's layout a number is the last thing on its line, after a space
+ * (indent, or `"key": `): lines are found with indexOf and only those ending in a digit are
+ * looked at, which is far cheaper than a multiline regex over long lines (base64 images).
+ */
+function markAmbiguous(text: string): string | null {
+  let out: string[] | null = null;
+  let copied = 0;
+  let start = 0;
+  for (;;) {
+    const newline = text.indexOf("\n", start);
+    const lineEnd = newline < 0 ? text.length : newline;
+    const end = text.charCodeAt(lineEnd - 1) === 0x2c ? lineEnd - 1 : lineEnd;
+    const last = text.charCodeAt(end - 1);
+    if (end > start && last >= 0x30 && last <= 0x39) {
+      const space = text.lastIndexOf(" ", end - 1);
+      if (space >= start) {
+        const literal = text.slice(space + 1, end);
+        if (LITERAL.test(literal) && ambiguous(literal)) {
+          out ??= [];
+          out.push(text.slice(copied, space + 1), `"${MARK_IN_TEXT}${literal}"`);
+          copied = end;
+        }
+      }
+    }
+    if (newline < 0) break;
+    start = newline + 1;
+  }
+  if (out === null) return null;
+  out.push(text.slice(copied));
+  return out.join("");
 }
 
 /** What precedes the request in the recorder's layout: `{`, then maybe a `test_id` string or null. */
@@ -320,7 +358,7 @@ const ROOT_PREFIX = /^\{(?:\n {2}"test_id": (?:null|"(?:[^"\\\n]|\\.)*"),)?$/;
 
 /**
  * The request's text, when it is laid out as the recorder lays it out (one number per line, so
- * NUMBER_LINE sees every number literal). In a file in recorder formatting that is the text
+ * markAmbiguous sees every number literal). In a file in recorder formatting that is the text
  * between `\n  "request": ` and the next `\n  }`. In any other file, the same text counts when
  * it is plainly the root's `request` member (only `{` and a `test_id` come before it) or, failing
  * that, the member jsonc-parser finds — and when, taken out of the file, it is exactly
@@ -360,14 +398,9 @@ function requestFromLayout(rec: Recording, formatted: boolean): ExactRequest | n
   if (typeof testId === "number" || isObject(testId) || Array.isArray(testId)) return null;
   const requestText = requestLayout(rec, formatted);
   if (requestText === null) return null;
-  let marked = false;
-  const text = requestText.replace(NUMBER_LINE, (line, head: string, literal: string, comma: string) => {
-    if (!ambiguous(literal)) return line;
-    marked = true;
-    return `${head}"${MARK_IN_TEXT}${literal}"${comma}`;
-  });
+  const text = markAmbiguous(requestText);
   // Nothing ambiguous: the JSON.parse values are exact as they are.
-  if (!marked) return { testId, request: data["request"], native: true };
+  if (text === null) return { testId, request: data["request"], native: true };
   const pyTestId = testId === undefined ? undefined : fromNative(testId);
   if (requestText.includes(MARK_IN_TEXT)) return { testId: pyTestId, request: parseExact(requestText) };
   return { testId: pyTestId, request: fromNative(JSON.parse(text), true) };

@@ -15,6 +15,7 @@ import {
   nameAgrees,
   pointerPosition,
   readRecording,
+  recordingFromBytes,
   RecordingError,
   type Recording,
   type Rule,
@@ -241,6 +242,16 @@ export function errorReport(err: RecordingError): FileReport {
     errors: [{ pointer: err.pointer, line: err.line, column: err.column, message: err.message, rule: err.rule }],
     warnings: [],
   };
+}
+
+/** Validates bytes already read from `file` (the result cache reads them to key its results). */
+export function validateBytes(file: string, bytes: Uint8Array, options: ValidateOptions): FileReport {
+  try {
+    return validateRecording(recordingFromBytes(file, bytes), options);
+  } catch (err) {
+    if (err instanceof RecordingError) return errorReport(err);
+    throw err;
+  }
 }
 
 export async function validateFile(file: string, options: ValidateOptions): Promise<FileReport> {

@@ -1,4 +1,5 @@
 /** Reporters for `validate`: text (coloured, file:line:col), json (SPEC shape), github annotations. */
+import type { ResultCache } from "../core/cache/store.js";
 import type { FileReport, Finding } from "../core/validate.js";
 import { printJson, type Output } from "./output.js";
 
@@ -79,3 +80,16 @@ function json(output: Output, reports: readonly FileReport[]): void {
 
 export const validateReporters = { text, json: (o: Output, r: readonly FileReport[]) => json(o, r), github } as const;
 export type ValidateFormat = keyof typeof validateReporters;
+
+/** How the run used the result cache, on stderr (RECCTL_CACHE_STATS=1): for tests and tuning. */
+export function printCacheStats(output: Output, cache: ResultCache | null): void {
+  if (cache === null) {
+    output.err("recctl: cache: off");
+    return;
+  }
+  const s = cache.stats;
+  const discarded = s.discarded === null ? "" : `; the cache file was ${s.discarded}, so it was not used`;
+  output.err(
+    `recctl: cache ${output.path(cache.file)}: ${s.byStat + s.byContent} hits (${s.byStat} by stat, ${s.byContent} by content), ${s.misses} misses, ${s.uncached} uncached; ${s.written ? "written" : "not written"}${discarded}`,
+  );
+}

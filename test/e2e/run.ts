@@ -16,12 +16,20 @@ export interface RunResult {
   stderr: string;
 }
 
+/**
+ * validate's result cache goes to a temporary directory of this test process unless a test sets
+ * RECCTL_CACHE_DIR itself ("" for the default, `.recctl_cache` in --root): nothing is written
+ * into the repository when a test validates one of its folders.
+ */
+const CACHE_DIR = mkdtempSync(join(tmpdir(), "recctl-cache-"));
+process.on("exit", () => rmSync(CACHE_DIR, { recursive: true, force: true }));
+
 export function recctl(args: readonly string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}): RunResult {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? REPO,
     input: options.input ?? "",
     encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...options.env },
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", RECCTL_CACHE_DIR: CACHE_DIR, ...options.env },
     maxBuffer: 256 * 1024 * 1024,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
