@@ -7,6 +7,7 @@ import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { WARNING_RULES, type WarningRule } from "./core/types.js";
+import { parseRulesChoice, RulesChoiceError, type RulesChoice } from "./core/rules/detect.js";
 import { EXIT_CODES, type CommonOptions, type Outcome } from "./options.js";
 import { processOutput, type Output } from "./report/output.js";
 
@@ -26,6 +27,19 @@ function repeatableChoice(flags: string, description: string, choices: readonly 
     if (!choices.includes(value)) throw new InvalidArgumentError(`Allowed choices are ${choices.join(", ")}.`);
     return [...(previous ?? []), value];
   });
+}
+
+/** `--rules <date|current>` (SPEC, "Hash rules by era"), parsed at the edge; a bad value is a usage error. */
+function rulesOption(): Option {
+  return new Option("--rules <date|current>", "hash as the recorder in force on this date did (default: the repository's own recorder, else the newest)").argParser(
+    (value: string): RulesChoice => {
+      try {
+        return parseRulesChoice(value);
+      } catch (err) {
+        throw new InvalidArgumentError(err instanceof RulesChoiceError ? err.message : String(err));
+      }
+    },
+  );
 }
 
 async function common(cmd: Command, makeOutput: (color: boolean) => Promise<Output>): Promise<CommonOptions> {
@@ -113,13 +127,19 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .option("--strict", "warnings (unreachable, rec- ids, formatting) fail too", false)
     .option("--schema <file>", "validate against this JSON Schema instead of the bundled one")
     .addOption(repeatableChoice("--ignore <rule>", "neither check nor report this warning rule (repeatable)", WARNING_RULES))
+    .addOption(rulesOption())
     .addHelpText("after", EXAMPLES["validate"] ?? "")
     .action(
-      async (paths: string[], opts: { format: "text" | "json" | "github"; strict: boolean; schema?: string; ignore?: WarningRule[] }, cmd: Command) => {
+      async (
+        paths: string[],
+        opts: { format: "text" | "json" | "github"; strict: boolean; schema?: string; ignore?: WarningRule[]; rules?: RulesChoice },
+        cmd: Command,
+      ) => {
         const { validateCommand } = await import("./commands/validate.js");
         const c = await common(cmd, makeOutput);
         const format = c.json ? "json" : opts.format;
-        sink.outcome = await validateCommand({ ...c, paths, format, strict: opts.strict, schema: opts.schema ?? null, ignore: opts.ignore ?? [] });
+        const rules = opts.rules ?? null;
+        sink.outcome = await validateCommand({ ...c, paths, format, strict: opts.strict, schema: opts.schema ?? null, ignore: opts.ignore ?? [], rules });
       },
     );
 
@@ -128,10 +148,11 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .description("recompute each recording's request hash and check its file name agrees")
     .argument("<refs...>", "files, directories, globs or hash prefixes")
     .option("--explain", "print the normalized JSON that is hashed", false)
+    .addOption(rulesOption())
     .addHelpText("after", EXAMPLES["hash"] ?? "")
-    .action(async (refs: string[], opts: { explain: boolean }, cmd: Command) => {
+    .action(async (refs: string[], opts: { explain: boolean; rules?: RulesChoice }, cmd: Command) => {
       const { hashCommand } = await import("./commands/hash.js");
-      sink.outcome = await hashCommand({ ...(await common(cmd, makeOutput)), refs, explain: opts.explain });
+      sink.outcome = await hashCommand({ ...(await common(cmd, makeOutput)), refs, explain: opts.explain, rules: opts.rules ?? null });
     });
 
   program
@@ -158,10 +179,11 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .description("what a person debugging a replay miss needs: request, response, the answer")
     .argument("<ref>", "a file or a hash prefix (4+ hex digits)")
     .option("--raw", "print the file as stored", false)
+    .addOption(rulesOption())
     .addHelpText("after", EXAMPLES["show"] ?? "")
-    .action(async (ref: string, opts: { raw: boolean }, cmd: Command) => {
+    .action(async (ref: string, opts: { raw: boolean; rules?: RulesChoice }, cmd: Command) => {
       const { showCommand } = await import("./commands/show.js");
-      sink.outcome = await showCommand({ ...(await common(cmd, makeOutput)), ref, raw: opts.raw });
+      sink.outcome = await showCommand({ ...(await common(cmd, makeOutput)), ref, raw: opts.raw, rules: opts.rules ?? null });
     });
 
   program
