@@ -33,7 +33,7 @@ function text(output: Output, rows: readonly HashRow[], explain: boolean, _many:
     if (r.note !== null) output.out(c.dim(`  ${r.note}`));
     if (explain && r.normalized !== null) output.out(`${r.normalized}\n`);
   }
-  output.out(c.dim(rulesLine(output, rules)));
+  if (rows.length > 0) output.out(c.dim(rulesLine(output, rules)));
 }
 
 function json(output: Output, rows: readonly HashRow[], explain: boolean, many: boolean): void {
