@@ -259,6 +259,25 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
       sink.outcome = await normalizeCommand({ ...(await common(cmd, makeOutput)), paths, write: opts.write, check: opts.check });
     });
 
+  program
+    .command("rehash")
+    .description("rename unreachable recordings to what the repository's recorder looks up (dry run); --write applies")
+    .argument("[paths...]", "files, directories or globs (default: **/recordings/**/*.json under --root)")
+    .option("--write", "rename (never overwriting) and remove duplicates", false)
+    .addOption(rulesOption())
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ recctl rehash                                    dry run: what would be renamed, removed or kept, and why
+  $ recctl rehash --write tests/integration/inference/recordings
+  $ recctl rehash --rules 2026-03-18 --json          as the recorder of that date names files`,
+    )
+    .action(async (paths: string[], opts: { write: boolean; rules?: RulesChoice }, cmd: Command) => {
+      const { rehashCommand } = await import("./commands/rehash.js");
+      sink.outcome = await rehashCommand({ ...(await common(cmd, makeOutput)), paths, write: opts.write, rules: opts.rules ?? null });
+    });
+
   return program;
 }
 
