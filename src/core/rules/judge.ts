@@ -58,7 +58,7 @@ export function nameOrigin(input: HashInput, name: NameHash, inUse: Era): NameOr
   const first = run[0] as Era;
   const last = run[run.length - 1] as Era;
   const to = lastDay(last);
-  const span = `named under the rules of ${first.id} … ${to ?? "today"}`;
+  const span = to === null ? `named under the rules in force since ${first.id}` : `named under the rules of ${first.id} … ${to}`;
   if (older !== undefined) {
     const changed = nextEra(last) as Era;
     return { eras, from: first.id, to, changedBy: changed.id, message: `${span}; ${changed.change} (${changed.id}) changed its hash` };
