@@ -22,8 +22,10 @@ export interface Inspection {
   matches: boolean;
   /** The era whose hash rules computed `hash`. */
   rules: string;
-  /** Which era's rules named the file, when its name disagrees. */
-  named_by: NameOrigin | null;
+  /** The eras whose rules give the file's name, when it disagrees with `hash` (maybe none). */
+  named_by: string[] | null;
+  /** Why the name disagrees: which era named it and what changed since, or that none did. */
+  why: string | null;
   kind: RequestKind;
   test_id: string | null;
   request: {
@@ -128,6 +130,7 @@ export function inspect(rec: Recording, era: Era = NEWEST_ERA): Inspection {
   const input = exactRequest(rec);
   const hashed = requestHash(input, era);
   const matches = hashed.hash !== null && rec.name !== null && nameAgrees(rec.name, hashed.hash);
+  const origin: NameOrigin | null = matches || rec.name === null ? null : nameOrigin(input, rec.name, era);
   const body = isObject(request["body"]) ? request["body"] : isObject(request["payload"]) ? request["payload"] : isObject(request["kwargs"]) ? request["kwargs"] : {};
   const url = str(request["url"]);
   const family = detectFamily(response, request);
@@ -147,7 +150,8 @@ export function inspect(rec: Recording, era: Era = NEWEST_ERA): Inspection {
     name_hash: rec.name?.hash ?? null,
     matches,
     rules: era.id,
-    named_by: matches || rec.name === null ? null : nameOrigin(input, rec.name, era),
+    named_by: origin?.eras ?? null,
+    why: origin?.message ?? null,
     kind: hashed.kind,
     test_id: str(data["test_id"]) ?? str(request["test_id"]),
     request: {

@@ -23,7 +23,7 @@ function text(output: Output, s: Inspection, rules: RulesInUse): void {
           ? c.green("✔ matches the file name")
           : c.red(`✖ file name says ${s.name_hash} — unreachable: the recorder looks for ${s.hash.slice(0, 12)}…`);
   output.out(`${label("hash")} ${s.hash ?? "-"} ${verdict}`);
-  if (s.named_by !== null) output.out(`${label("")} ${c.yellow(s.named_by.message)}`);
+  if (s.why !== null) output.out(`${label("")} ${c.yellow(s.why)}`);
   output.out(`${label("rules")} ${rulesLine(output, rules).replace(/^hash rules of /, "")}`);
   output.out(`${label("test")} ${s.test_id ?? c.dim("(none: shared recording)")}`);
   const r = s.request;
