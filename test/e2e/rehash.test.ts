@@ -4,7 +4,7 @@
  * hashing functions: test/fixtures/rehash/expected.json).
  */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { test } from "node:test";
 import { jsonFiles } from "../files.js";
@@ -102,4 +102,27 @@ test("--rules: rehash names files as the recorder of that date does", (t) => {
   assert.equal(r.summary.rules, "2026-03-18");
   // Under the rules before file-search normalization, the file-search recordings were right.
   assert.ok(!r.files.some((f) => f.file.endsWith("cf185c8686348b2ba9ca6e45c2cdb631933a920ae003fe48e0b2579c271a1509.json")));
+});
+
+test("a file that cannot be read is one line on stderr, exit 2, and the others are still planned", (t) => {
+  const root = fixtureCopy(t, "rehash/tree");
+  const broken = join(root, "tests", "integration", "agents", "recordings", `${"0".repeat(64)}.json`);
+  writeFileSync(broken, '{"request": {');
+  const r = recctl(["rehash", "--json"], { cwd: root });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /0{64}\.json:1:\d+: invalid JSON.*\(left alone\)$/m);
+  assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, "no stack trace");
+  const report = JSON.parse(r.stdout) as RehashJson;
+  assert.equal(report.summary.renamed, 5);
+  assert.ok(!report.files.some((f) => f.file.endsWith(`${"0".repeat(64)}.json`)));
+});
+
+test("a stale file outside a recordings folder is left alone, and said so", (t) => {
+  const root = fixtureCopy(t, "rehash/tree");
+  const outside = join(root, "cf185c8686348b2ba9ca6e45c2cdb631933a920ae003fe48e0b2579c271a1509.json");
+  writeFileSync(outside, readFileSync(join(FIXTURES, "rehash", "tree", "tests", "integration", "responses", "recordings", "cf185c8686348b2ba9ca6e45c2cdb631933a920ae003fe48e0b2579c271a1509.json")));
+  const r = recctl(["rehash", "--write", outside], { cwd: root });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /left alone: not inside a recordings folder/);
+  assert.ok(readdirSync(root).includes("cf185c8686348b2ba9ca6e45c2cdb631933a920ae003fe48e0b2579c271a1509.json"));
 });

@@ -13,7 +13,7 @@ import { basename, dirname, join, sep } from "node:path";
 import { diffRecordings, diffSide } from "../diff/index.js";
 import { requestHash } from "../hash.js";
 import { runParallel } from "../parallel.js";
-import { isObject, nameAgrees, nameHash, readRecordingSync, RecordingError, type NameHash } from "../recording.js";
+import { exactRequest, isObject, nameAgrees, nameHash, readRecordingSync, RecordingError, type NameHash } from "../recording.js";
 import { readHead, readRequest } from "../request-head.js";
 import { eraById, NEWEST_ERA, type Era } from "../rules/eras.js";
 import { nameOrigin } from "../rules/judge.js";
@@ -70,10 +70,16 @@ function scanFile(file: string, era: Era): Scan {
   try {
     const head = readHead(file);
     if (!head.braced) readRecordingSync(file); // throws the positioned syntax error
-    const input = readRequest(file, head);
     const name = nameHash(file);
-    const { hash } = requestHash(input, era);
+    let input = readRequest(file, head);
+    let { hash } = requestHash(input, era);
     if (name === null || hash === null) return { file, hash, reachable: null, why: null };
+    if (nameAgrees(name, hash)) return { file, hash, reachable: true, why: null };
+    // A stale candidate is judged anew from the whole file: a top-level key repeated beyond the
+    // head counts (json.load keeps the last one).
+    input = exactRequest(readRecordingSync(file));
+    hash = requestHash(input, era).hash;
+    if (hash === null) return { file, hash, reachable: null, why: null };
     const reachable = nameAgrees(name, hash);
     return { file, hash, reachable, why: reachable ? null : nameOrigin(input, name, era).message };
   } catch (err) {
@@ -254,10 +260,13 @@ export interface ApplyResult {
   failures: RehashFailure[];
 }
 
-async function renameOne(entry: RehashEntry): Promise<void> {
+async function renameOne(entry: RehashEntry, era: Era): Promise<void> {
   const to = nameHash(entry.to);
   const rec = readRecordingSync(entry.file);
-  const text = to !== null ? renamedText(rec.text, rec.data, to) : rec.text;
+  // The file may have changed since it was planned: its request must still hash to the new name.
+  const { hash } = requestHash(exactRequest(rec), era);
+  if (to === null || hash === null || !nameAgrees(to, hash)) throw new Error("the file changed since it was read (left untouched)");
+  const text = renamedText(rec.text, rec.data, to);
   await createAtomic(entry.to, text);
   await unlink(entry.file);
 }
@@ -269,6 +278,7 @@ async function renameOne(entry: RehashEntry): Promise<void> {
  * overwrite. Superseded files and conflicts are left alone.
  */
 export async function applyRehash(plan: RehashPlan): Promise<ApplyResult> {
+  const era = eraById(plan.era) ?? NEWEST_ERA;
   const done: RehashEntry[] = [];
   const doneFiles = new Set<string>();
   const failed = new Set<string>();
@@ -292,7 +302,7 @@ export async function applyRehash(plan: RehashPlan): Promise<ApplyResult> {
         continue;
       }
       try {
-        if (e.action === "rename") await renameOne(e);
+        if (e.action === "rename") await renameOne(e, era);
         else await unlink(e.file);
         done.push(e);
         doneFiles.add(e.file);
