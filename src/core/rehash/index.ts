@@ -14,7 +14,6 @@ import { diffRecordings, diffSide } from "../diff/index.js";
 import { requestHash } from "../hash.js";
 import { runParallel } from "../parallel.js";
 import { exactRequest, isObject, nameAgrees, nameHash, readRecordingSync, RecordingError, type NameHash } from "../recording.js";
-import { readHead, readRequest } from "../request-head.js";
 import { eraById, NEWEST_ERA, type Era } from "../rules/eras.js";
 import { nameOrigin } from "../rules/judge.js";
 import { topLevelSpans } from "../spans.js";
@@ -68,18 +67,10 @@ interface Scan {
 
 function scanFile(file: string, era: Era): Scan {
   try {
-    const head = readHead(file);
-    if (!head.braced) readRecordingSync(file); // throws the positioned syntax error
     const name = nameHash(file);
-    let input = readRequest(file, head);
-    let { hash } = requestHash(input, era);
+    const input = exactRequest(readRecordingSync(file));
+    const { hash } = requestHash(input, era);
     if (name === null || hash === null) return { file, hash, reachable: null, why: null };
-    if (nameAgrees(name, hash)) return { file, hash, reachable: true, why: null };
-    // A stale candidate is judged anew from the whole file: a top-level key repeated beyond the
-    // head counts (json.load keeps the last one).
-    input = exactRequest(readRecordingSync(file));
-    hash = requestHash(input, era).hash;
-    if (hash === null) return { file, hash, reachable: null, why: null };
     const reachable = nameAgrees(name, hash);
     return { file, hash, reachable, why: reachable ? null : nameOrigin(input, name, era).message };
   } catch (err) {
