@@ -239,6 +239,27 @@ const BENCHES = [
   { id: "ratio-validate-rehash", figure: "ratio validate / `rehash` (dry run)", derived: ["validate-3k", "rehash-3k"], ratio: true, minRatio: 1, profileAs: "rehash-3k" },
 ];
 
+// `changes` between two revisions of the 3k corpus with 300 recordings re-recorded (200 noise
+// only, 100 real): scripts/bench-changes.mjs builds (or reuses) the git repository.
+{
+  const id = "changes-3k";
+  const figure = "`changes A B` (3k corpus, 300 re-recorded)";
+  if (!opts.only || id.includes(opts.only) || figure.includes(opts.only)) {
+    const prep = spawnSync(process.execPath, ["scripts/bench-changes.mjs", "--prepare", ...(opts.fresh ? ["--fresh"] : [])], { cwd: REPO, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    const repo = prep.status === 0 ? path.relative(REPO, prep.stdout.trim()) : null;
+    BENCHES.push({
+      id, figure, cmd: "changes", runs: 3, ok: [1],
+      args: repo ? ["changes", "bench-a", "bench-b", "--root", repo, "--json"] : null,
+      setupError: `bench-changes.mjs --prepare failed (exit ${prep.status})`,
+      check: (o) => {
+        const s = JSON.parse(o.stdout).summary;
+        if (s.modified !== 300 || s.noise_only !== 200) throw new Error(`expected 300 modified, 200 noise only; got ${JSON.stringify(s)}`);
+        return `${s.modified} modified: ${s.noise_only} noise only, ${s.modified - s.noise_only} real`;
+      },
+    });
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Runner
 // ---------------------------------------------------------------------------------------------

@@ -14,4 +14,6 @@ const esm = code.replace(/require\("(ajv\/dist\/runtime\/[a-z0-9]+)"\)/g, (_m, m
   imports.push(`import ${name} from "${mod}.js";`);
   return name;
 });
-writeFileSync(new URL("../dist/schema-validator.js", import.meta.url), `${imports.join("\n")}\n${esm}`);
+// `node scripts/build-schema.mjs dist-test/src` puts it beside the test build's modules too.
+const outDir = process.argv[2] ?? "dist";
+writeFileSync(new URL(`../${outDir}/schema-validator.js`, import.meta.url), `${imports.join("\n")}\n${esm}`);

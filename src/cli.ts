@@ -6,10 +6,13 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { DEFAULT_MAX_DELETE, parseMaxDelete, type MaxDelete } from "./core/prune/max-delete.js";
+import { ORPHAN_REASONS, type OrphanReason } from "./core/prune/reasons.js";
 import { WARNING_RULES, type WarningRule } from "./core/types.js";
 import { parseRulesChoice, RulesChoiceError, type RulesChoice } from "./core/rules/detect.js";
 import { EXIT_CODES, type CommonOptions, type Outcome } from "./options.js";
 import { processOutput, type Output } from "./report/output.js";
+import { VERSION } from "./version.js";
 
 interface GlobalOptions {
   root: string;
@@ -90,7 +93,8 @@ Examples:
 Examples:
   $ recctl prune                                     dry run: list orphans and why
   $ pytest --collect-only -q | recctl prune --collected - --check
-  $ recctl prune --reason unreachable --delete       remove exactly the listed files`,
+  $ recctl prune --reason unreachable --delete       remove exactly the listed files
+  $ recctl prune --collected ids.txt --delete --max-delete 50%   a reviewed one-off cleanup`,
   normalize: `
 Examples:
   $ recctl normalize                                 dry run: which files would change, and how
@@ -106,7 +110,7 @@ export interface ExitSink {
 export function buildProgram(sink: ExitSink, makeOutput: (color: boolean) => Promise<Output> = processOutput): Command {
   const program = new Command("recctl")
     .description("Validate, inspect, diff and prune LLM API recordings (llama-stack / OGX test recorder).")
-    .version("0.1.0")
+    .version(VERSION)
     .option("--root <dir>", "where recordings are searched and test paths resolve", ".")
     .option("--json", "print one JSON document on stdout", false)
     .option("--no-color", "never colour the output")
@@ -212,26 +216,28 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
 
   program
     .command("prune")
-    .description("find orphaned recordings (dry run); --delete removes exactly those listed")
+    .description("find orphaned recordings (dry run); --delete removes exactly those listed, unless a guard refuses")
     .argument("[paths...]", "files, directories or globs (default: **/recordings/**/*.json under --root)")
     .option("--collected <file>", "pytest --collect-only -q output or pytest-json-report JSON ('-' for stdin); repeatable", collect, [])
     .option("--check", "exit 1 when any orphan is found (CI)", false)
     .option("--delete", "remove the orphans listed", false)
-    .option("--allow-partial", "let --delete proceed although the collection had errors", false)
-    .addOption(
-      repeatableChoice("--reason <reason>", "only orphans with this reason (repeatable)", [
-        "unreachable",
-        "test-file-missing",
-        "not-collected",
-        "index-orphan",
-        "unindexed",
-      ]),
-    )
+    .option("--repo-root <dir>", "where test paths in test_id resolve (default: the git top level or Python project above --root)", (value: string) => {
+      const dir = resolve(process.cwd(), value);
+      if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() !== true) throw new InvalidArgumentError(`${value}: no such directory`);
+      return dir;
+    })
+    .option("--max-delete <count|N%>", "refuse --delete when it would remove more recordings than this (default: 25%)", (value: string) => {
+      const max = parseMaxDelete(value);
+      if (max === null) throw new InvalidArgumentError("expected a count (e.g. 50) or a percentage up to 100% (e.g. 40%)");
+      return max;
+    })
+    .option("--allow-partial", "let --delete proceed although the collection had errors or the manifest does not fit", false)
+    .addOption(repeatableChoice("--reason <reason>", "only orphans with this reason (repeatable)", ORPHAN_REASONS))
     .addHelpText("after", EXAMPLES["prune"] ?? "")
     .action(
       async (
         paths: string[],
-        opts: { collected: string[]; check: boolean; delete: boolean; allowPartial: boolean; reason?: string[] },
+        opts: { collected: string[]; check: boolean; delete: boolean; allowPartial: boolean; reason?: OrphanReason[]; repoRoot?: string; maxDelete?: MaxDelete },
         cmd: Command,
       ) => {
         const { pruneCommand } = await import("./commands/prune.js");
@@ -243,6 +249,8 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
           delete: opts.delete,
           allowPartial: opts.allowPartial,
           reasons: opts.reason ?? [],
+          repoRoot: opts.repoRoot ?? null,
+          maxDelete: opts.maxDelete ?? DEFAULT_MAX_DELETE,
         });
       },
     );
@@ -257,6 +265,31 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .action(async (paths: string[], opts: { write: boolean; check: boolean }, cmd: Command) => {
       const { normalizeCommand } = await import("./commands/normalize.js");
       sink.outcome = await normalizeCommand({ ...(await common(cmd, makeOutput)), paths, write: opts.write, check: opts.check });
+    });
+
+  program
+    .command("changes")
+    .usage("[options] [<base> [<head>]] [paths...]")
+    .description("what really changed in the recordings between two git revisions (or a revision and the working tree)")
+    .argument("[revisions-and-paths...]", "[<base> (default HEAD) [<head> (default: the working tree)]] [paths…]")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
+    .option("--revert-noise", "restore the base version of every noise-only modified recording (dry run unless --write)", false)
+    .option("--write", "with --revert-noise: restore them (index and working tree)", false)
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 nothing but noise changed, 1 a real change (added, removed, modified beyond noise), 2 errors.
+
+Examples:
+  $ recctl changes                                   what a re-record run just wrote, against HEAD
+  $ recctl changes origin/main HEAD --format markdown    a pull-request comment body
+  $ recctl changes origin/main tests/integration/inference
+  $ recctl changes origin/main --revert-noise --write     keep only the real changes`,
+    )
+    .action(async (args: string[], opts: { format: "text" | "markdown" | "json"; revertNoise: boolean; write: boolean }, cmd: Command) => {
+      const { changesCommand } = await import("./commands/changes.js");
+      const c = await common(cmd, makeOutput);
+      sink.outcome = await changesCommand({ ...c, args, format: c.json ? "json" : opts.format, revertNoise: opts.revertNoise, write: opts.write });
     });
 
   program
@@ -281,6 +314,38 @@ Examples:
   return program;
 }
 
+/** What the program writes to, besides a command's own Output: help, usage errors, crashes. */
+export interface ProgramIO {
+  makeOutput: (color: boolean) => Promise<Output>;
+  writeOut: (text: string) => void;
+  writeErr: (text: string) => void;
+  /** Print a stack under an unexpected error's one line (RECCTL_DEBUG). */
+  debug: boolean;
+}
+
+/**
+ * Parses `argv` (node's form: the first two entries are the runtime and the script) and runs
+ * the command; never exits the process. In-process tests call this with their own ProgramIO.
+ */
+export async function execute(argv: readonly string[], io: ProgramIO, sink: ExitSink = { outcome: "ok" }): Promise<Outcome> {
+  const program = buildProgram(sink, io.makeOutput);
+  // Settings are copied to subcommands when they are created, so each one is configured here.
+  for (const cmd of [program, ...program.commands]) cmd.exitOverride().configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr });
+  try {
+    await program.parseAsync([...argv]);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage errors are ours to call 2.
+      sink.outcome = err.exitCode === 0 ? "ok" : "error";
+    } else {
+      io.writeErr(`recctl: ${err instanceof Error ? err.message : String(err)}\n`);
+      if (io.debug && err instanceof Error) io.writeErr(`${err.stack ?? ""}\n`);
+      sink.outcome = "error";
+    }
+  }
+  return sink.outcome;
+}
+
 /** Runs the CLI; the only place that sets the process exit code. */
 export async function run(argv: readonly string[]): Promise<void> {
   const sink: ExitSink = { outcome: "ok" };
@@ -289,20 +354,11 @@ export async function run(argv: readonly string[]): Promise<void> {
     if (err.code === "EPIPE") process.exit(process.exitCode ?? EXIT_CODES[sink.outcome]);
     throw err;
   });
-  const program = buildProgram(sink).exitOverride();
-  program.commands.forEach((cmd) => cmd.exitOverride());
-  try {
-    await program.parseAsync([...argv]);
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      // --help and --version end here with exit code 0; usage errors are ours to call 2.
-      sink.outcome = err.exitCode === 0 ? "ok" : "error";
-    } else {
-      const message = err instanceof Error ? err.message : String(err);
-      process.stderr.write(`recctl: ${message}\n`);
-      if (process.env["RECCTL_DEBUG"] !== undefined && err instanceof Error) process.stderr.write(`${err.stack ?? ""}\n`);
-      sink.outcome = "error";
-    }
-  }
-  process.exitCode = EXIT_CODES[sink.outcome];
+  const io: ProgramIO = {
+    makeOutput: processOutput,
+    writeOut: (text) => process.stdout.write(text),
+    writeErr: (text) => process.stderr.write(text),
+    debug: process.env["RECCTL_DEBUG"] !== undefined,
+  };
+  process.exitCode = EXIT_CODES[await execute(argv, io, sink)];
 }

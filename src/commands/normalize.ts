@@ -7,7 +7,9 @@ import type { CommonOptions, Outcome } from "../options.js";
 import { discover } from "../core/discover.js";
 import { printDiscovery } from "../report/output.js";
 import { isNormalizeFailure, normalizeMany, wouldChange } from "../core/normalize.js";
+import { findStaleTemps, foldersOf, sweepStaleTemps } from "../core/write.js";
 import { normalizeReporters, type NormalizeMode } from "../report/normalize.js";
+import { printStaleTemps } from "../report/write.js";
 
 export interface NormalizeCommandOptions extends CommonOptions {
   paths: string[];
@@ -20,6 +22,8 @@ export async function normalizeCommand(opts: NormalizeCommandOptions): Promise<O
   const found = await discover(opts.paths, opts.root);
   printDiscovery(output, found, opts.paths, opts.root);
   const results = await normalizeMany(found.files, { write: opts.write });
+  // A run killed mid-write leaves its temporary file beside the recording: --write removes it.
+  printStaleTemps(output, await sweepStaleTemps(await findStaleTemps(foldersOf(found.files)), opts.write), "--write");
   const mode: NormalizeMode = opts.write ? "write" : opts.check ? "check" : "dry-run";
   normalizeReporters[opts.json ? "json" : "text"](output, results, mode);
   if (found.missing.length > 0 || results.some(isNormalizeFailure)) return "error";

@@ -69,6 +69,13 @@ export function testFileOf(id: string): string {
   return toPosix(id.split("::")[0] ?? "");
 }
 
+/** `tests/x/test_a.py::test_b[p]` → base `tests/x/test_a.py::test_b` (the function), params `[p]`. */
+export function splitTestId(testId: string): { base: string; params: string } {
+  const sep = testId.indexOf("::");
+  const bracket = sep === -1 ? -1 : testId.indexOf("[", sep);
+  return bracket === -1 ? { base: testId, params: "" } : { base: testId.slice(0, bracket), params: testId.slice(bracket) };
+}
+
 /** The paths whose tests pytest could not collect cover this test file (itself or a folder above). */
 export function isErrored(manifest: Manifest, testFile: string): boolean {
   for (const errored of manifest.erroredFiles) {

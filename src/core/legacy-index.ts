@@ -6,12 +6,12 @@
  * sql.js works on an in-memory copy of the database: a change is written back as a whole new
  * file (temp file in the same folder + rename), so a reader never sees a half-written index.
  */
-import { randomBytes } from "node:crypto";
 import * as fs from "node:fs/promises";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import initSqlJs from "sql.js";
 import type { Database, SqlJsStatic, SqlValue } from "sql.js";
+import { writeAtomic, WriteError } from "./write.js";
 
 /** One row of the recorder's `recordings` table; columns the table lacks read as null. */
 export interface LegacyIndexRow {
@@ -344,21 +344,11 @@ function rollback(db: Database): void {
 // --- files ---------------------------------------------------------------------------------
 
 async function writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
-    const { mode } = await fs.stat(file);
-    const handle = await fs.open(temp, "wx", mode & 0o777);
-    try {
-      await handle.writeFile(bytes);
-      await handle.chmod(mode & 0o777);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(temp, file);
+    await writeAtomic(file, bytes);
   } catch (error) {
-    await fs.rm(temp, { force: true });
-    throw new LegacyIndexError(file, "write-failed", `cannot write the index back: ${errorMessage(error)}`, {
+    const why = error instanceof WriteError ? error.reason : errorMessage(error);
+    throw new LegacyIndexError(file, "write-failed", `cannot write the index back: ${why}`, {
       cause: error,
     });
   }

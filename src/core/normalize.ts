@@ -7,12 +7,11 @@
  * `JSON.stringify` (see `proveFormatted` in format.ts). Anything that would change, or that the cheap proof
  * cannot decide, goes through the exact `PyValue` parse, which is also what a rewrite prints.
  */
-import { access, constants, open, realpath, rename, stat, unlink } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
 import { isRecorderFormatted, proveFormatted, type FormatProof } from "./format.js";
 import { runParallel } from "./parallel.js";
 import { parseExact, PyJsonParseError, recorderFormat, type PyDict, type PyValue } from "./pyjson.js";
 import { isObject, readRecordingSync, RecordingError, type NameHash, type Recording, type Rule } from "./recording.js";
+import { writeAtomic, WriteError } from "./write.js";
 
 // ---------------------------------------------------------------------------------------------
 // The rules
@@ -250,61 +249,6 @@ export function planNormalization(rec: Recording): NormalizationPlan {
   const { changes, notes, reformat, value } = exactPlan(rec, proof.formatted, recId);
   const text = changes.length === 0 && !reformat ? rec.text : recorderFormat(value);
   return { file: rec.file, changes, reformat, notes, text };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Writing
-
-export class WriteError extends Error {
-  constructor(
-    readonly file: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = "WriteError";
-  }
-}
-
-function describeFsError(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code ?? "";
-  if (code === "ENOENT") return "no such file";
-  if (code === "EISDIR") return "is a directory";
-  if (code === "EACCES" || code === "EPERM") return "permission denied";
-  if (code === "ENOSPC") return "no space left on device";
-  if (code === "EROFS") return "read-only file system";
-  return err instanceof Error ? err.message : String(err);
-}
-
-/**
- * Replaces `file` with `text` atomically: a temporary file in the same directory (same file
- * system, so rename is atomic), flushed to disk, then renamed over the original. A reader sees
- * the old file or the new one, never half of one; on failure the original is untouched and the
- * temporary file removed. Symlinks are followed (the link stays a link); the mode is kept.
- * A file we may not write is refused rather than replaced behind its owner's back.
- */
-export async function writeAtomic(file: string, text: string): Promise<void> {
-  let target: string;
-  try {
-    target = await realpath(file);
-    await access(target, constants.W_OK);
-  } catch (err) {
-    throw new WriteError(file, `cannot write: ${describeFsError(err)} (left untouched)`);
-  }
-  const temp = join(dirname(target), `${basename(target)}.recctl-tmp-${process.pid}`);
-  try {
-    const { mode } = await stat(target);
-    const handle = await open(temp, "w", mode & 0o7777);
-    try {
-      await handle.writeFile(text, "utf8");
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, target);
-  } catch (err) {
-    await unlink(temp).catch(() => undefined);
-    throw new WriteError(file, `cannot write: ${describeFsError(err)} (left untouched)`);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

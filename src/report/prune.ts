@@ -1,26 +1,9 @@
-/** Reporters for `prune`: notices on stderr, then text grouped by test or the SPEC's JSON. */
-import { ORPHAN_REASONS, type IndexOrphan, type Orphan, type OrphanReason, type RemovalOutcome, type RemovalResult, type Unjudged, type UnreadableRecording } from "../core/orphans.js";
+/** Reporters for `prune`: notices and guards on stderr, then text grouped by test or the SPEC's JSON. */
+import { splitTestId } from "../core/collected.js";
+import { ORPHAN_REASONS, type Guard, type IndexOrphan, type Orphan, type OrphanReason, type PruneResult, type RemovalOutcome } from "../core/prune/index.js";
+import type { RepoRootSource } from "../core/repo-root.js";
 import { printJson, type Output } from "./output.js";
-
-/** Everything `prune` found and did, as the reporters need it. */
-export interface PruneResult {
-  scanned: number;
-  /** The orphans listed (after `--reason`), sorted by file. */
-  orphans: Orphan[];
-  indexOrphans: IndexOrphan[];
-  unreadable: UnreadableRecording[];
-  indexErrors: { indexPath: string; message: string }[];
-  /** Paths on the command line that named nothing. */
-  missing: string[];
-  /** Collection errors: what pytest said, and the recordings not judged because of them. */
-  partial: { problems: string[]; unjudged: Unjudged[] } | null;
-  notices: string[];
-  /** Whether `--delete` was given. */
-  deleteRequested: boolean;
-  /** Why `--delete` removed nothing at all; null when it went ahead (or was not asked for). */
-  refused: string | null;
-  removal: RemovalResult | null;
-}
+import { printStaleTemps } from "./write.js";
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -45,13 +28,26 @@ function failures(result: PruneResult): number {
   return r.files.filter((o) => !o.removed).length + r.rows.filter((o) => !o.removed).length;
 }
 
+/** What looks wrong and how to proceed, as one paragraph; null when no guard fires. */
+export function guardParagraph(guards: readonly Guard[]): string | null {
+  if (guards.length === 0) return null;
+  return `${guards.map((g) => g.problem).join("; ")}. To proceed: ${guards.map((g) => g.remedy).join("; ")}.`;
+}
+
+const FOUND_BY: Record<RepoRootSource, string> = {
+  git: "the git work tree's top level",
+  "python-project": "the Python project folder",
+  root: "--root: no git work tree or Python project above it",
+  option: "--repo-root",
+};
+
 // ---------------------------------------------------------------------------------------------
 // stderr
 
 /** What the user must know whatever the format: unreadable files, collection errors, refusals. */
 export function printPruneNotices(output: Output, result: PruneResult): void {
   const c = output.color;
-  for (const m of result.missing) output.err(`recctl: ${m}: no such file or directory`);
+  for (const m of result.discovery.missing) output.err(`recctl: ${m}: no such file or directory`);
   for (const u of result.unreadable) {
     const loc = u.line === null ? "" : `:${u.line}:${u.column ?? 1}`;
     output.err(`recctl: ${output.path(u.file)}${loc}: ${u.unreadable} (not judged, never removed)`);
@@ -67,7 +63,12 @@ export function printPruneNotices(output: Output, result: PruneResult): void {
       output.err(`  ${file}: ${plural(n, "recording")} not judged not-collected (its tests are unknown)`);
     }
   }
-  if (result.refused !== null) output.err(`recctl: ${c.red("nothing removed")}: ${result.refused}`);
+  printStaleTemps(output, result.staleTemps, "--delete");
+  const paragraph = guardParagraph(result.guards);
+  if (paragraph !== null) {
+    if (result.refused) output.err(`recctl: ${c.red("nothing removed")}: ${paragraph}`);
+    else if (!result.deleteRequested) output.err(`recctl: ${c.yellow("warning")}: --delete would refuse: ${paragraph}`);
+  }
   const failed = (target: string, o: RemovalOutcome | undefined): void => {
     if (o !== undefined && !o.removed) output.err(`recctl: ${c.red("not removed")}: ${target}: ${o.message ?? "unknown error"}`);
   };
@@ -79,13 +80,6 @@ export function printPruneNotices(output: Output, result: PruneResult): void {
 // text
 
 const NO_TEST = "(recordings without a test_id)";
-
-/** `tests/x/test_a.py::test_b[p]` → base `tests/x/test_a.py::test_b`, params `[p]`. */
-export function splitTestId(testId: string): { base: string; params: string } {
-  const sep = testId.indexOf("::");
-  const bracket = sep === -1 ? -1 : testId.indexOf("[", sep);
-  return bracket === -1 ? { base: testId, params: "" } : { base: testId.slice(0, bracket), params: testId.slice(bracket) };
-}
 
 function status(output: Output, outcome: RemovalOutcome | undefined): string {
   if (outcome === undefined) return "";
@@ -130,16 +124,18 @@ function summaryLine(output: Output, result: PruneResult): string {
   const parts = ORPHAN_REASONS.filter((r) => counts[r] > 0).map((r) => `${counts[r]} ${r}`);
   const head = `${plural(found, "orphan")} ${of} (${parts.join(", ")})`;
   if (!result.deleteRequested) return `${head}; dry run — rerun with --delete to remove them`;
-  if (result.refused !== null) return c.red(`${head}; nothing removed`);
+  if (result.refused) return c.red(`${head}; nothing removed`);
   const failed = failures(result);
   const done = `removed ${removedCount(result)}${failed > 0 ? `, ${failed} could not be removed` : ""}`;
   return failed > 0 ? c.red(`${head}; ${done}`) : `${head}; ${c.green(done)}`;
 }
 
 function text(output: Output, result: PruneResult): void {
+  const c = output.color;
   printOrphans(output, result);
   if (result.orphans.length + result.indexOrphans.length > 0) output.out("");
   output.out(summaryLine(output, result));
+  output.out(c.dim(`test paths resolved against ${output.path(result.repoRoot.dir)} (${FOUND_BY[result.repoRoot.source]})`));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -178,7 +174,10 @@ function json(output: Output, result: PruneResult): void {
       result.partial === null
         ? null
         : { problems: result.partial.problems, not_judged: result.partial.unjudged.map((u) => ({ file: output.path(u.file), test_file: u.testFile })) },
-    refused: result.refused,
+    repo_root: { dir: result.repoRoot.dir, found_by: result.repoRoot.source },
+    guards: result.guards.map((g) => ({ guard: g.guard, problem: g.problem, remedy: g.remedy })),
+    refused: result.refused ? guardParagraph(result.guards) : null,
+    stale_temp_files: result.staleTemps.map((t) => ({ file: output.path(t.file), pid: t.pid, removed: t.removed, error: t.message })),
   });
 }
 

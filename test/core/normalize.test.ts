@@ -6,9 +6,8 @@
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import {
   applyRules,
@@ -18,7 +17,6 @@ import {
   planNormalization,
   recIdFor,
   RESPONSE_RULES,
-  writeAtomic,
 } from "../../src/core/normalize.js";
 import { dumps, parseExact, recorderFormat, type PyValue } from "../../src/core/pyjson.js";
 import { parseRecordingText, readRecording } from "../../src/core/recording.js";
@@ -260,47 +258,5 @@ describe("formattedFast on generated documents", () => {
       }
     }
     assert.ok(decided > 10000, `only ${decided} decided`);
-  });
-});
-
-describe("writeAtomic", () => {
-  const dirs: string[] = [];
-  after(() => {
-    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-  });
-  const tmp = (): string => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recctl-normalize-"));
-    dirs.push(dir);
-    return dir;
-  };
-
-  test("replaces the file, keeps its mode, and leaves no temporary file", async () => {
-    const dir = tmp();
-    const file = path.join(dir, "a.json");
-    fs.writeFileSync(file, "old\n", { mode: 0o640 });
-    fs.chmodSync(file, 0o640);
-    await writeAtomic(file, "new\n");
-    assert.equal(fs.readFileSync(file, "utf8"), "new\n");
-    assert.equal(fs.statSync(file).mode & 0o777, 0o640);
-    assert.deepEqual(fs.readdirSync(dir), ["a.json"]);
-  });
-
-  test("follows a symlink: the link stays a link, its target gets the new text", async () => {
-    const dir = tmp();
-    fs.writeFileSync(path.join(dir, "real.json"), "old\n");
-    fs.symlinkSync("real.json", path.join(dir, "link.json"));
-    await writeAtomic(path.join(dir, "link.json"), "new\n");
-    assert.ok(fs.lstatSync(path.join(dir, "link.json")).isSymbolicLink());
-    assert.equal(fs.readFileSync(path.join(dir, "real.json"), "utf8"), "new\n");
-  });
-
-  test("on failure the original is untouched and the temporary file removed", async () => {
-    const dir = tmp();
-    const target = path.join(dir, "occupied.json");
-    fs.mkdirSync(target);
-    fs.writeFileSync(path.join(target, "keep"), "x");
-    await assert.rejects(writeAtomic(target, "new\n"), /cannot write: .*\(left untouched\)/);
-    assert.deepEqual(fs.readdirSync(dir), ["occupied.json"]);
-    assert.deepEqual(fs.readdirSync(target), ["keep"]);
   });
 });

@@ -179,8 +179,10 @@ describe("prune: orphan reasons", () => {
     const at = Buffer.byteLength(text.slice(0, text.indexOf('"response"')));
     const bytes = Buffer.from(text);
     writeFileSync(join(root, badBytes), Buffer.concat([bytes.subarray(0, at), Buffer.from([0xff]), bytes.subarray(at + 1)]));
-    const { code, json, stderr } = pruneJson(["--delete", "--collected", "collected.txt"], root);
+    // --max-delete 100%: the exit 2 and the files kept come from their being unreadable, not from a guard.
+    const { code, json, stderr } = pruneJson(["--delete", "--max-delete", "100%", "--collected", "collected.txt"], root);
     assert.equal(code, 2);
+    assert.deepEqual(json.refused, null);
     assert.ok(existsSync(join(root, truncated)));
     assert.ok(existsSync(join(root, badBytes)));
     assert.ok(!json.orphans.some((o) => o.file === truncated || o.file === badBytes));
@@ -235,7 +237,8 @@ describe("prune --delete", () => {
   test("removes exactly the listed files and reports each", (t) => {
     const root = fixtureCopy(t, "prune");
     const before = listing(root);
-    const { code, json } = pruneJson(["--delete", "--collected", "collected.txt"], root);
+    // 6 of 11 recordings: more than the default --max-delete 25%.
+    const { code, json } = pruneJson(["--delete", "--max-delete", "6", "--collected", "collected.txt"], root);
     assert.equal(code, 0);
     const listed = json.orphans.map((o) => o.file).sort();
     assert.deepEqual(listed, Object.keys(WITH_MANIFEST).sort());
@@ -255,7 +258,7 @@ describe("prune --delete", () => {
 
   test("--delete with --check removes the orphans and still exits 1 (they were there)", (t) => {
     const root = fixtureCopy(t, "prune");
-    const r = recctl(["prune", "--delete", "--check"], { cwd: root });
+    const r = recctl(["prune", "--delete", "--check", "--max-delete", "50%"], { cwd: root });
     assert.equal(r.code, 1, r.stderr);
     assert.ok(!existsSync(join(root, UNREACHABLE)));
   });
@@ -287,7 +290,7 @@ describe("prune --delete", () => {
     }
     if (!asRoot) chmodSync(join(root, CHAT), 0o555);
     try {
-      const { code, json } = pruneJson(["--delete"], root);
+      const { code, json } = pruneJson(["--delete", "--max-delete", "50%"], root);
       assert.equal(code, 2);
       const failed = json.orphans.find((o) => o.file === UNREACHABLE);
       assert.equal(failed?.deleted, false);
@@ -365,7 +368,7 @@ describe("prune with a real pytest collection", () => {
     assert.match(refused.stderr, /nothing removed: the collection was partial/);
     assert.deepEqual(listing(root), before);
 
-    const allowed = pipeCollectIntoPrune(root, "--delete --allow-partial --json");
+    const allowed = pipeCollectIntoPrune(root, "--delete --allow-partial --max-delete 50% --json");
     assert.equal(allowed.code, 0, allowed.stderr);
     const removed = Object.keys(expected).sort();
     assert.deepEqual(listing(root), before.filter((f) => !removed.includes(f)));

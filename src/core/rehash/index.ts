@@ -17,7 +17,7 @@ import { exactRequest, isObject, nameAgrees, nameHash, readRecordingSync, Record
 import { eraById, NEWEST_ERA, type Era } from "../rules/eras.js";
 import { nameOrigin } from "../rules/judge.js";
 import { topLevelSpans } from "../spans.js";
-import { createAtomic } from "./write.js";
+import { createAtomic } from "../write.js";
 
 export type RehashAction = "rename" | "remove-duplicate" | "superseded" | "conflict";
 

@@ -1,0 +1,42 @@
+/**
+ * `recctl changes [<base> [<head>]] [paths…]`: what really changed in the recordings between two
+ * git revisions, or a revision and the working tree. Exit 0 when nothing but noise changed, 1
+ * when something real did, 2 on errors. `--revert-noise` restores the base version of every
+ * noise-only modified recording (a dry run unless `--write`).
+ */
+import type { CommonOptions, Outcome } from "../options.js";
+import { worst } from "../options.js";
+import { collectChanges, GitError, isReal, revertNoise, type ChangesResult, type Reversion } from "../core/changes/index.js";
+import { changesReporters, printChangesErrors, type ChangesFormat } from "../report/changes.js";
+
+export interface ChangesCommandOptions extends CommonOptions {
+  /** `[<base> [<head>]] [paths…]` as given. */
+  args: string[];
+  format: ChangesFormat;
+  revertNoise: boolean;
+  write: boolean;
+}
+
+export async function changesCommand(opts: ChangesCommandOptions): Promise<Outcome> {
+  const { output } = opts;
+  if (opts.write && !opts.revertNoise) {
+    output.err("recctl: --write goes with --revert-noise (changes itself never writes)");
+    return "error";
+  }
+  let result: ChangesResult;
+  let reversion: Reversion | null = null;
+  try {
+    result = collectChanges({ root: opts.root, cwd: process.cwd(), args: opts.args });
+    if (opts.revertNoise) {
+      // A file that could not be read might be noise too: restoring the others is still right.
+      reversion = revertNoise(result, opts.write);
+    }
+  } catch (err) {
+    if (!(err instanceof GitError)) throw err;
+    output.err(`recctl: ${err.message}`);
+    return "error";
+  }
+  printChangesErrors(output, result);
+  changesReporters[opts.json ? "json" : opts.format](output, { result, reversion });
+  return worst(result.errors.length > 0 ? "error" : "ok", result.files.some(isReal) ? "findings" : "ok");
+}

@@ -1,0 +1,96 @@
+/**
+ * Judging scanned recordings: whether the recorder can ever find a file (`unreachable`), and
+ * whether its test still exists (`test-file-missing`, `not-collected`). Plain data in, plain
+ * data out; nothing here reads the recordings themselves.
+ */
+import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { isErrored, testFileOf, type Manifest } from "../collected.js";
+import { requestHash } from "../hash.js";
+import { nameAgrees, nameHash, type ExactRequest } from "../recording.js";
+import type { OrphanReason } from "./reasons.js";
+
+/** Whether the recorder can find a file by its request (SPEC, "The request hash"). */
+export interface Reachability {
+  /** The hash the file name claims; null when the name is not a hash (`notes.json`). */
+  nameHash: string | null;
+  /** The hash of its own request; null when no hashing rule applies. */
+  requestHash: string | null;
+  /** `unknown` when either hash is missing: such a file is never judged unreachable. */
+  verdict: "reachable" | "unreachable" | "unknown";
+}
+
+/**
+ * The one place that decides `unreachable`: the name's hash against the hash of the file's own
+ * request, computed as the recorder computes it. (Hash-rule eras will pass the rules in use here.)
+ */
+export function judgeReachability(recording: { file: string; request: ExactRequest }): Reachability {
+  const name = nameHash(recording.file);
+  const { hash } = requestHash(recording.request);
+  if (name === null || hash === null) return { nameHash: name?.hash ?? null, requestHash: hash, verdict: "unknown" };
+  return { nameHash: name.hash, requestHash: hash, verdict: nameAgrees(name, hash) ? "reachable" : "unreachable" };
+}
+
+/** What judging needs from one readable file. */
+export interface ScannedRecording extends Reachability {
+  file: string;
+  testId: string | null;
+  /** Size and mtime as read: removal refuses a file that changed since. */
+  size: number;
+  mtimeMs: number;
+}
+
+export type Existence = "present" | "missing" | "unknown";
+
+async function existence(file: string): Promise<Existence> {
+  try {
+    await stat(file);
+    return "present";
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // Only a file that is certainly absent makes an orphan; EACCES and the like are not judged.
+    return code === "ENOENT" || code === "ENOTDIR" ? "missing" : "unknown";
+  }
+}
+
+/** Each test file named by a `test_id`, resolved against the repository root. */
+export async function testFileExistence(scans: readonly ScannedRecording[], repoRoot: string): Promise<Map<string, Existence>> {
+  const files = new Set<string>();
+  for (const s of scans) if (s.testId !== null) files.add(testFileOf(s.testId));
+  const out = new Map<string, Existence>();
+  await Promise.all([...files].map(async (f) => out.set(f, f === "" ? "unknown" : await existence(resolve(repoRoot, f)))));
+  return out;
+}
+
+/** A recording whose test file pytest could not collect: `not-collected` was not judged. */
+export interface Unjudged {
+  file: string;
+  testFile: string;
+}
+
+export interface TestJudge {
+  reasons: (scan: ScannedRecording) => OrphanReason[];
+  unjudged: Unjudged[];
+}
+
+export function testJudge(manifest: Manifest | null, exists: ReadonlyMap<string, Existence>): TestJudge {
+  const unjudged: Unjudged[] = [];
+  const manifestFiles = new Set<string>();
+  if (manifest !== null) for (const id of manifest.ids) manifestFiles.add(testFileOf(id));
+
+  const reasons = (scan: ScannedRecording): OrphanReason[] => {
+    const out: OrphanReason[] = [];
+    if (scan.verdict === "unreachable") out.push("unreachable");
+    // Shared recordings (no test_id, e.g. model lists) are never orphans by a test reason (SPEC).
+    if (scan.testId === null) return out;
+    const testFile = testFileOf(scan.testId);
+    if (exists.get(testFile) === "missing") out.push("test-file-missing");
+    if (manifest === null) return out;
+    // A file pytest failed to collect says nothing about which of its tests exist.
+    const errored = isErrored(manifest, testFile) || (manifest.unnamedErrors && !manifestFiles.has(testFile));
+    if (errored && exists.get(testFile) !== "missing") unjudged.push({ file: scan.file, testFile });
+    else if (!manifest.ids.has(scan.testId)) out.push("not-collected");
+    return out;
+  };
+  return { reasons, unjudged };
+}

@@ -1,0 +1,118 @@
+/**
+ * Removal: exactly the orphans given, each checked again first (inside a recordings folder, a
+ * regular `.json` file, unchanged since it was read); files named by a legacy index go together
+ * with their rows. A failure is recorded and the rest go on.
+ */
+import { lstat, unlink } from "node:fs/promises";
+import { inRecordingsFolder, type IndexOrphan } from "./legacy.js";
+import type { Orphan } from "./plan.js";
+
+export interface RemovalOutcome {
+  removed: boolean;
+  /** Why it was not removed. */
+  message: string | null;
+}
+
+export interface RemovalResult {
+  /** One per orphan given, in order. */
+  files: RemovalOutcome[];
+  /** One per index orphan given, in order. */
+  rows: RemovalOutcome[];
+  /** Rows removed in all, including those that named a removed file. */
+  rowsDeleted: number;
+}
+
+const REMOVED: RemovalOutcome = { removed: true, message: null };
+
+function notRemoved(message: string): RemovalOutcome {
+  return { removed: false, message };
+}
+
+/** Why a listed file must not be removed, or null when it may. */
+async function refusal(orphan: Orphan): Promise<string | null> {
+  if (!inRecordingsFolder(orphan.file)) return "not inside a recordings folder";
+  if (!orphan.file.endsWith(".json")) return "not a .json file";
+  const info = await lstat(orphan.file).catch((err: unknown) => err as Error);
+  if (info instanceof Error) return `cannot stat: ${info.message}`;
+  if (!info.isFile()) return info.isSymbolicLink() ? "is a symbolic link" : "not a regular file";
+  if (info.size !== orphan.seen.size || info.mtimeMs !== orphan.seen.mtimeMs) return "changed since it was read";
+  return null;
+}
+
+function errnoMessage(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === "EACCES" || e.code === "EPERM") return `permission denied (${e.code})`;
+  return e.message;
+}
+
+interface IndexBatch {
+  files: number[];
+  rows: number[];
+  rowHashes: string[];
+}
+
+/**
+ * Removes exactly the given orphans: each file passes `refusal` first; files named by a legacy
+ * index go together with their rows, and index orphans' rows are deleted, one transaction per
+ * index. A failure is recorded and the rest go on.
+ */
+export async function removeOrphans(orphans: readonly Orphan[], indexOrphans: readonly IndexOrphan[]): Promise<RemovalResult> {
+  const result: RemovalResult = {
+    files: orphans.map(() => notRemoved("not attempted")),
+    rows: indexOrphans.map(() => notRemoved("not attempted")),
+    rowsDeleted: 0,
+  };
+  const batches = new Map<string, IndexBatch>();
+  const batch = (indexPath: string): IndexBatch => {
+    const b = batches.get(indexPath) ?? { files: [], rows: [], rowHashes: [] };
+    batches.set(indexPath, b);
+    return b;
+  };
+
+  for (const [i, orphan] of orphans.entries()) {
+    const why = await refusal(orphan);
+    if (why !== null) result.files[i] = notRemoved(why);
+    else if (orphan.indexRows !== null) {
+      const b = batch(orphan.indexRows.indexPath);
+      b.files.push(i);
+      b.rowHashes.push(...orphan.indexRows.rowHashes);
+    } else {
+      try {
+        await unlink(orphan.file);
+        result.files[i] = REMOVED;
+      } catch (err) {
+        result.files[i] = notRemoved(errnoMessage(err));
+      }
+    }
+  }
+  for (const [i, row] of indexOrphans.entries()) {
+    if (row.sharedHash) result.rows[i] = notRemoved("another row with this request_hash names an existing file");
+    else {
+      const b = batch(row.indexPath);
+      b.rows.push(i);
+      b.rowHashes.push(row.request_hash);
+    }
+  }
+
+  if (batches.size === 0) return result;
+  const legacy = await import("../legacy-index.js");
+  for (const [indexPath, b] of batches) {
+    try {
+      const files = b.files.map((i) => orphans[i]?.file ?? "");
+      const done = await legacy.deleteLegacyEntries(indexPath, { rowHashes: b.rowHashes, files });
+      result.rowsDeleted += done.deletedRows;
+      const failed = new Map(done.failed.map((f) => [f.file, f.message]));
+      for (const i of b.files) {
+        const message = failed.get(orphans[i]?.file ?? "");
+        result.files[i] = message === undefined ? REMOVED : notRemoved(message);
+      }
+      for (const i of b.rows) result.rows[i] = REMOVED;
+    } catch (err) {
+      // The index could not be changed: nothing of this batch was deleted.
+      const message = err instanceof Error ? err.message : String(err);
+      for (const i of b.files) result.files[i] = notRemoved(message);
+      for (const i of b.rows) result.rows[i] = notRemoved(message);
+    }
+  }
+  return result;
+}
