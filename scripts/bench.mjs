@@ -284,6 +284,9 @@ const BENCHES = [
   },
   { id: "prune-3k", figure: "`prune --root 3k` (dry run)", cmd: "prune", args: ["prune", "--root", c3k.dir], runs: 3, max: 1000, ok: [0, 1], note: (o) => `output: ${lastLine(o.stdout) || lastLine(o.stderr)}` },
   { id: "normalize-3k", figure: "`normalize --check --root 3k`", cmd: "normalize", args: ["normalize", "--check", "--root", c3k.dir], runs: 3, max: 1000, ok: [0, 1], note: (o) => `output: ${lastLine(o.stdout) || lastLine(o.stderr)}` },
+  // rehash (dry run) must take no longer than validate over the same corpus: ratio validate / rehash ≥ 1.
+  { id: "rehash-3k", figure: "`rehash --root 3k` (dry run)", cmd: "rehash", args: ["rehash", "--root", c3k.dir], runs: 3, ok: [0, 1], note: (o) => `output: ${o.stdout.split("\n").filter(Boolean).at(-2) ?? ""}` },
+  { id: "ratio-validate-rehash", figure: "ratio validate / `rehash` (dry run)", derived: ["validate-3k", "rehash-3k"], ratio: true, minRatio: 1, profileAs: "rehash-3k" },
 ];
 
 // `changes` between two revisions of the 3k corpus with 300 recordings re-recorded (200 noise

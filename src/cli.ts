@@ -9,6 +9,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { DEFAULT_MAX_DELETE, parseMaxDelete, type MaxDelete } from "./core/prune/max-delete.js";
 import { ORPHAN_REASONS, type OrphanReason } from "./core/prune/reasons.js";
 import { WARNING_RULES, type WarningRule } from "./core/types.js";
+import { parseRulesChoice, RulesChoiceError, type RulesChoice } from "./core/rules/detect.js";
 import { EXIT_CODES, type CommonOptions, type Outcome } from "./options.js";
 import { processOutput, type Output } from "./report/output.js";
 import { VERSION } from "./version.js";
@@ -29,6 +30,19 @@ function repeatableChoice(flags: string, description: string, choices: readonly 
     if (!choices.includes(value)) throw new InvalidArgumentError(`Allowed choices are ${choices.join(", ")}.`);
     return [...(previous ?? []), value];
   });
+}
+
+/** `--rules <date|current>` (SPEC, "Hash rules by era"), parsed at the edge; a bad value is a usage error. */
+function rulesOption(): Option {
+  return new Option("--rules <date|current>", "hash as the recorder in force on this date did (default: the repository's own recorder, else the newest)").argParser(
+    (value: string): RulesChoice => {
+      try {
+        return parseRulesChoice(value);
+      } catch (err) {
+        throw new InvalidArgumentError(err instanceof RulesChoiceError ? err.message : String(err));
+      }
+    },
+  );
 }
 
 async function common(cmd: Command, makeOutput: (color: boolean) => Promise<Output>): Promise<CommonOptions> {
@@ -119,11 +133,20 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .addOption(repeatableChoice("--ignore <rule>", "neither check nor report this warning rule (repeatable)", WARNING_RULES))
     .option("--no-cache", "neither read nor write the result cache")
     .addOption(new Option("--cache-dir <dir>", "where the result cache lives (default: .recctl_cache in --root)").env("RECCTL_CACHE_DIR"))
+    .addOption(rulesOption())
     .addHelpText("after", EXAMPLES["validate"] ?? "")
     .action(
       async (
         paths: string[],
-        opts: { format: "text" | "json" | "github"; strict: boolean; schema?: string; ignore?: WarningRule[]; cache: boolean; cacheDir?: string },
+        opts: {
+          format: "text" | "json" | "github";
+          strict: boolean;
+          schema?: string;
+          ignore?: WarningRule[];
+          cache: boolean;
+          cacheDir?: string;
+          rules?: RulesChoice;
+        },
         cmd: Command,
       ) => {
         const { validateCommand } = await import("./commands/validate.js");
@@ -136,6 +159,7 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
           strict: opts.strict,
           schema: opts.schema ?? null,
           ignore: opts.ignore ?? [],
+          rules: opts.rules ?? null,
           cache: opts.cache,
           cacheDir: opts.cacheDir === undefined || opts.cacheDir === "" ? null : opts.cacheDir,
           cacheStats: (process.env["RECCTL_CACHE_STATS"] ?? "") !== "",
@@ -148,10 +172,11 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .description("recompute each recording's request hash and check its file name agrees")
     .argument("<refs...>", "files, directories, globs or hash prefixes")
     .option("--explain", "print the normalized JSON that is hashed", false)
+    .addOption(rulesOption())
     .addHelpText("after", EXAMPLES["hash"] ?? "")
-    .action(async (refs: string[], opts: { explain: boolean }, cmd: Command) => {
+    .action(async (refs: string[], opts: { explain: boolean; rules?: RulesChoice }, cmd: Command) => {
       const { hashCommand } = await import("./commands/hash.js");
-      sink.outcome = await hashCommand({ ...(await common(cmd, makeOutput)), refs, explain: opts.explain });
+      sink.outcome = await hashCommand({ ...(await common(cmd, makeOutput)), refs, explain: opts.explain, rules: opts.rules ?? null });
     });
 
   program
@@ -178,10 +203,11 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .description("what a person debugging a replay miss needs: request, response, the answer")
     .argument("<ref>", "a file or a hash prefix (4+ hex digits)")
     .option("--raw", "print the file as stored", false)
+    .addOption(rulesOption())
     .addHelpText("after", EXAMPLES["show"] ?? "")
-    .action(async (ref: string, opts: { raw: boolean }, cmd: Command) => {
+    .action(async (ref: string, opts: { raw: boolean; rules?: RulesChoice }, cmd: Command) => {
       const { showCommand } = await import("./commands/show.js");
-      sink.outcome = await showCommand({ ...(await common(cmd, makeOutput)), ref, raw: opts.raw });
+      sink.outcome = await showCommand({ ...(await common(cmd, makeOutput)), ref, raw: opts.raw, rules: opts.rules ?? null });
     });
 
   program
@@ -309,6 +335,25 @@ Exit codes: 0 every miss explained, 1 some miss has no candidate, 2 usage errors
     .action(async (files: string[], opts: { request?: string; candidates: number }, cmd: Command) => {
       const { explainCommand } = await import("./commands/explain.js");
       sink.outcome = await explainCommand({ ...(await common(cmd, makeOutput)), files, request: opts.request ?? null, candidates: opts.candidates });
+    });
+
+  program
+    .command("rehash")
+    .description("rename unreachable recordings to what the repository's recorder looks up (dry run); --write applies")
+    .argument("[paths...]", "files, directories or globs (default: **/recordings/**/*.json under --root)")
+    .option("--write", "rename (never overwriting) and remove duplicates", false)
+    .addOption(rulesOption())
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ recctl rehash                                    dry run: what would be renamed, removed or kept, and why
+  $ recctl rehash --write tests/integration/inference/recordings
+  $ recctl rehash --rules 2026-03-18 --json          as the recorder of that date names files`,
+    )
+    .action(async (paths: string[], opts: { write: boolean; rules?: RulesChoice }, cmd: Command) => {
+      const { rehashCommand } = await import("./commands/rehash.js");
+      sink.outcome = await rehashCommand({ ...(await common(cmd, makeOutput)), paths, write: opts.write, rules: opts.rules ?? null });
     });
 
   return program;

@@ -2,32 +2,42 @@
 import type { CommonOptions, Outcome } from "../options.js";
 import { requestHash } from "../core/hash.js";
 import { exactRequest, nameAgrees, readRecording } from "../core/recording.js";
+import { resolveRules, type RulesChoice } from "../core/rules/detect.js";
+import { NEWEST_ERA, type Era } from "../core/rules/eras.js";
+import { nameOrigin } from "../core/rules/judge.js";
 import { hashReporters, type HashRow } from "../report/hash.js";
 import { perFile } from "./refs.js";
 
 export interface HashCommandOptions extends CommonOptions {
   refs: string[];
   explain: boolean;
+  /** `--rules`; null: the repository's recorder, else the newest. */
+  rules?: RulesChoice | null;
 }
 
-export async function hashFile(file: string): Promise<HashRow> {
+export async function hashFile(file: string, era: Era = NEWEST_ERA): Promise<HashRow> {
   const rec = await readRecording(file);
-  const result = requestHash(exactRequest(rec));
+  const input = exactRequest(rec);
+  const result = requestHash(input, era);
+  const matches = result.hash !== null && rec.name !== null && nameAgrees(rec.name, result.hash);
   return {
     file,
     kind: result.kind,
     hash: result.hash,
     name_hash: rec.name?.hash ?? null,
-    matches: result.hash !== null && rec.name !== null && nameAgrees(rec.name, result.hash),
+    matches,
     normalized: result.normalized,
     note: result.note ?? null,
+    rules: era.id,
+    origin: matches || rec.name === null ? null : nameOrigin(input, rec.name, era),
   };
 }
 
 export async function hashCommand(opts: HashCommandOptions): Promise<Outcome> {
   const { output } = opts;
-  const { rows, failed, expanded } = await perFile(opts, hashFile);
-  (opts.json ? hashReporters.json : hashReporters.text)(output, rows, opts.explain, opts.refs.length !== 1 || expanded);
+  const rules = await resolveRules(opts.rules ?? null, opts.root);
+  const { rows, failed, expanded } = await perFile(opts, (file) => hashFile(file, rules.era));
+  (opts.json ? hashReporters.json : hashReporters.text)(output, rows, opts.explain, opts.refs.length !== 1 || expanded, rules);
   if (failed) return "error";
   return rows.every((r) => r.matches || r.name_hash === null) ? "ok" : "findings";
 }

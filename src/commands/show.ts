@@ -6,10 +6,13 @@ import { readRecording, RecordingError } from "../core/recording.js";
 import { RefError, resolveRef } from "../core/resolve.js";
 import { printMissHint, showReporters } from "../report/show.js";
 import { printFileError, printRefError } from "../report/output.js";
+import { resolveRules, type RulesChoice } from "../core/rules/detect.js";
 
 export interface ShowCommandOptions extends CommonOptions {
   ref: string;
   raw: boolean;
+  /** `--rules`; null: the repository's recorder, else the newest. */
+  rules?: RulesChoice | null;
 }
 
 export async function showCommand(opts: ShowCommandOptions): Promise<Outcome> {
@@ -36,7 +39,8 @@ export async function showCommand(opts: ShowCommandOptions): Promise<Outcome> {
   }
   try {
     const rec = await readRecording(file);
-    (opts.json ? showReporters.json : showReporters.text)(output, inspect(rec));
+    const rules = await resolveRules(opts.rules ?? null, opts.root);
+    (opts.json ? showReporters.json : showReporters.text)(output, inspect(rec, rules.era), rules);
     return "ok";
   } catch (err) {
     if (!(err instanceof RecordingError)) throw err;

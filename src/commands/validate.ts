@@ -10,6 +10,7 @@ import { DEFAULT_CACHE_DIR, ResultCache } from "../core/cache/store.js";
 import { CACHED_TASK, cacheSalt } from "../core/cache/validate.js";
 import type { WarningRule } from "../core/types.js";
 import type { ValidateFormat } from "../report/validate.js";
+import { resolveRules, type RulesChoice } from "../core/rules/detect.js";
 
 /** The validation task's module (core/validate.js); workers import it by this URL. */
 const VALIDATE_TASK = new URL("../core/validate.js", import.meta.url);
@@ -20,6 +21,8 @@ export interface ValidateCommandOptions extends CommonOptions {
   strict: boolean;
   schema: string | null;
   ignore: WarningRule[];
+  /** `--rules`; null: the repository's recorder, else the newest. */
+  rules?: RulesChoice | null;
   /** `--no-cache` makes it false. */
   cache: boolean;
   /** `--cache-dir` / RECCTL_CACHE_DIR; default `.recctl_cache` in the root. */
@@ -40,10 +43,9 @@ function wantsCache(opts: ValidateCommandOptions): boolean {
 
 export async function validateCommand(opts: ValidateCommandOptions): Promise<Outcome> {
   const { output } = opts;
-  const taskOptions = { schemaFile: opts.schema, ignore: opts.ignore };
-  // The hash rules in use: "current" until validate takes `--rules <date>` (then its era's name).
-  const rules = "current";
-  const salt = wantsCache(opts) ? cacheSalt(taskOptions, rules) : null;
+  const rules = await resolveRules(opts.rules ?? null, opts.root);
+  const taskOptions = { schemaFile: opts.schema, ignore: opts.ignore, rules: rules.era.id };
+  const salt = wantsCache(opts) ? cacheSalt(taskOptions, rules.era.id) : null;
   const cache = salt === null ? null : ResultCache.open(resolve(opts.cacheDir ?? join(opts.root, DEFAULT_CACHE_DIR)), opts.root, salt);
   // A whole tree will want every core: start the workers now, so they load while the files are
   // found — unless a warm cache will answer most files on this thread. A few named files
@@ -62,7 +64,8 @@ export async function validateCommand(opts: ValidateCommandOptions): Promise<Out
     const problem = found.files.length > 0 ? cache.save(opts.paths.length === 0) : null;
     if (problem !== null) output.err(`recctl: ${problem}`);
   }
-  validateReporters[opts.format](output, reports, opts.strict);
+  // The era matters to the summary only when the name hash was checked.
+  validateReporters[opts.format](output, reports, opts.strict, opts.ignore.includes("name-hash") ? null : rules);
   if (opts.cacheStats) printCacheStats(output, cache);
   const ioFailed = reports.some((r) => r.errors.some((e) => e.rule === "io"));
   if (found.missing.length > 0 || ioFailed) return "error";

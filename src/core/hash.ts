@@ -1,17 +1,19 @@
 /**
  * The recorder's request hash (SPEC, "The request hash"): which fields are hashed for each
  * request kind, how bodies are normalized first, and the sha256 of Python's
- * `json.dumps(normalized, sort_keys=True)`. This module owns those rules.
+ * `json.dumps(normalized, sort_keys=True)`. This module owns those rules; which of them apply
+ * depends on the era of the recorder (`rules/eras.ts`), the newest unless told otherwise.
  */
 import { createHash } from "node:crypto";
 import { compactObject, dumpRules, dumpWith, type DumpRules } from "./pydumps.js";
 import { formatFixed, pyRound, type PyValue } from "./pyjson.js";
 import { pyUrlParse } from "./pyurl.js";
 import { requestKindFromKeys } from "./request-kind.js";
+import { NEWEST_ERA, type Era, type HashRules } from "./rules/eras.js";
 import type { RequestKind } from "./types.js";
 
-/** Paths whose hash leaves out `test_id`: model lists are shared across tests. */
-export const MODEL_LIST_PATHS: readonly string[] = ["/api/tags", "/v1/models", "/v1/openai/v1/models"];
+/** Paths whose hash leaves out `test_id` under the newest rules: model lists are shared across tests. */
+export const MODEL_LIST_PATHS: readonly string[] = NEWEST_ERA.rules.modelListPaths;
 
 // Python's `\s` and `\d` on str are Unicode-aware; these classes reproduce them.
 const PY_SPACE = "[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
@@ -57,10 +59,13 @@ function asciiDigits(literal: string): string {
  */
 const MAY_HAVE_DECIMAL = /\.[0-9\u0080-\uffff]/;
 
-export function normalizeString(s: string): string {
+/** The recorder's string normalization; `fileSearch` from 2026-04-09 on. */
+export function normalizeString(s: string, fileSearch = true): string {
   let out = s;
-  for (const { marker, pattern, replacement } of FILE_SEARCH_NOISE) {
-    if (out.includes(marker)) out = out.replace(pattern, replacement);
+  if (fileSearch) {
+    for (const { marker, pattern, replacement } of FILE_SEARCH_NOISE) {
+      if (out.includes(marker)) out = out.replace(pattern, replacement);
+    }
   }
   return MAY_HAVE_DECIMAL.test(out) ? out.replace(LONG_DECIMAL, (m) => formatFixed(Number(asciiDigits(m)), 5)) : out;
 }
@@ -69,31 +74,40 @@ export function normalizeString(s: string): string {
 // The hashed text: `json.dumps(obj, sort_keys=True)` (pydumps.ts), normalizing on the way
 
 /**
+/**
  * How a value is read and written: `nativeInts` (see DumpRules) for values from `JSON.parse` of
- * a text with no ambiguous number literal; `normalize`: `_normalize_body_for_hash` applies —
- * floats rounded to 5 places, strings de-noised, recursively; a dict at the root *or directly
- * inside a list* counts as a root, so its extra_body/extra_query lose `project_id`.
+ * a text with no ambiguous number literal; when normalizing, `_normalize_body_for_hash` applies
+ * with the era's string and `project_id` rules — floats rounded to 5 places, strings de-noised,
+ * recursively; a dict at the root *or directly inside a list* counts as a root, so its
+ * extra_body/extra_query lose `project_id`.
  */
-function rules(nativeInts: boolean, normalize: boolean): Walk {
-  if (!normalize) return dumpRules({ sortKeys: true, nativeInts });
+function walkFor(nativeInts: boolean, normalize: { fileSearch: boolean; stripProjectId: boolean } | null): Walk {
+  if (normalize === null) return dumpRules({ sortKeys: true, nativeInts });
+  const { fileSearch, stripProjectId } = normalize;
   return dumpRules({
     sortKeys: true,
     nativeInts,
-    string: normalizeString,
+    string: fileSearch ? normalizeString : (s) => normalizeString(s, false),
     float: (x) => pyRound(x, 5),
-    childSkip: (key, parentIsRoot) => (parentIsRoot && (key === "extra_body" || key === "extra_query") ? "project_id" : null),
+    childSkip: (key, parentIsRoot) => (stripProjectId && parentIsRoot && (key === "extra_body" || key === "extra_query") ? "project_id" : null),
   });
 }
 
-const AS_IS = rules(false, false);
-const AS_IS_NATIVE = rules(true, false);
-const NORMALIZED = rules(false, true);
-const NORMALIZED_NATIVE = rules(true, true);
-
 type Walk = Required<DumpRules>;
 
-function normalizing(walk: Walk): Walk {
-  return walk.nativeInts ? NORMALIZED_NATIVE : NORMALIZED;
+const AS_IS = walkFor(false, null);
+const AS_IS_NATIVE = walkFor(true, null);
+
+/** Every normalizing walk, made once (the hash is on validate's hot path): [native][fileSearch][stripProjectId]. */
+const NORMALIZING: readonly (readonly (readonly Walk[])[])[] = [false, true].map((nativeInts) =>
+  [false, true].map((fileSearch) => [false, true].map((stripProjectId) => walkFor(nativeInts, { fileSearch, stripProjectId }))),
+);
+
+/** The walk for a body or payload: normalized as the era's `_normalize_body_for_hash` did (if at all). */
+function normalizing(walk: Walk, rules: HashRules): Walk {
+  if (!rules.normalizeBody) return walk;
+  const walks = NORMALIZING[walk.nativeInts ? 1 : 0]?.[rules.fileSearch ? 1 : 0];
+  return walks?.[rules.stripProjectId ? 1 : 0] ?? walkFor(walk.nativeInts, rules);
 }
 
 /** One value as the hash writes it; `skip` is a key its top-level dict leaves out (Bedrock's `stream_options`). */
@@ -158,26 +172,27 @@ export function classifyRequest(request: unknown): RequestKind {
   return isDict(request) ? requestKindFromKeys((key) => has(request, key)) : "unknown";
 }
 
-function inferenceText(request: Dict, testId: unknown, walk: Walk): string {
+function inferenceText(request: Dict, testId: unknown, walk: Walk, rules: HashRules): string {
   const url = pyUrlParse(str(request, "url"));
   // Bedrock's varying `stream_options` is dropped from the body's top level.
-  const bedrock = url.netloc.includes("bedrock");
+  const bedrock = rules.bedrockStreamOptions && url.netloc.includes("bedrock");
   const members: [string, string][] = [
     ["method", write(str(request, "method").toUpperCase(), walk)],
     ["endpoint", write(url.path, walk)],
-    ["body", write(get(request, "body") ?? null, normalizing(walk), bedrock ? "stream_options" : null)],
+    ["body", write(get(request, "body") ?? null, normalizing(walk, rules), bedrock ? "stream_options" : null)],
   ];
-  // Recordings written before test isolation carry no test_id key and were hashed without it.
-  if (!MODEL_LIST_PATHS.includes(url.path) && testId !== undefined) members.push(["test_id", write(testId, walk)]);
+  // From test isolation on, the test context is hashed: None outside a test, which is what a
+  // file without a test_id key (recorded before isolation) is looked up with.
+  if (rules.testIsolation && !rules.modelListPaths.includes(url.path)) members.push(["test_id", write(testId ?? null, walk)]);
   return writeObject(members);
 }
 
-function rawHttpText(request: Dict, testId: unknown, walk: Walk): string {
+function rawHttpText(request: Dict, testId: unknown, walk: Walk, rules: HashRules): string {
   return writeObject([
     ["test_id", write(testId ?? get(request, "test_id") ?? null, walk)],
     ["url", write(str(request, "url"), walk)],
     ["method", write(str(request, "method").toUpperCase(), walk)],
-    ["payload", write(get(request, "payload") ?? null, normalizing(walk))],
+    ["payload", write(get(request, "payload") ?? null, normalizing(walk, rules))],
   ]);
 }
 
@@ -193,21 +208,23 @@ export function sha256Hex(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
-/** The hash the recorder would name this request's file after. */
-export function requestHash(input: HashInput): HashResult {
+function noRule(kind: RequestKind, era: Era): string {
+  if (kind === "file-processor") return "file-processor calls are not recorded by the current recorder; no hash rule applies";
+  if (kind === "tool") return `tool invocations were not recorded before 2025-10-09 (rules of ${era.id} in use); no hash rule applies`;
+  if (kind === "raw-http") return `raw HTTP requests were not recorded before 2026-02-12 (rules of ${era.id} in use); no hash rule applies`;
+  return "request has no known shape (inference, raw HTTP or tool)";
+}
+
+/** The hash the recorder of `era` (the newest by default) would name this request's file after. */
+export function requestHash(input: HashInput, era: Era = NEWEST_ERA): HashResult {
   const { testId, request } = input;
+  const { rules } = era;
   const kind = classifyRequest(request);
   const walk = input.native === true ? AS_IS_NATIVE : AS_IS;
   let normalized: string;
-  if (kind === "inference" && isDict(request)) normalized = inferenceText(request, testId, walk);
-  else if (kind === "raw-http" && isDict(request)) normalized = rawHttpText(request, testId, walk);
-  else if (kind === "tool" && isDict(request)) normalized = toolText(request, walk);
-  else {
-    const note =
-      kind === "file-processor"
-        ? "file-processor calls are not recorded by the current recorder; no hash rule applies"
-        : "request has no known shape (inference, raw HTTP or tool)";
-    return { kind, hash: null, normalized: null, note };
-  }
+  if (kind === "inference" && isDict(request)) normalized = inferenceText(request, testId, walk, rules);
+  else if (kind === "raw-http" && rules.rawHttpRequests && isDict(request)) normalized = rawHttpText(request, testId, walk, rules);
+  else if (kind === "tool" && rules.toolRequests && isDict(request)) normalized = toolText(request, walk);
+  else return { kind, hash: null, normalized: null, note: noRule(kind, era) };
   return { kind, hash: sha256Hex(normalized), normalized };
 }

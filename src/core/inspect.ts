@@ -7,6 +7,8 @@ import { pyUrlParse } from "./pyurl.js";
 import { exactRequest, isObject, nameAgrees, type Recording } from "./recording.js";
 import { detectFamily, NoAnswerError, reassemble } from "./reassemble/index.js";
 import type { Reassembled, RequestKind, ResponseFamily } from "./types.js";
+import { NEWEST_ERA, type Era } from "./rules/eras.js";
+import { nameOrigin, type NameOrigin } from "./rules/judge.js";
 
 export interface MessageSummary {
   role: string;
@@ -18,6 +20,12 @@ export interface Inspection {
   hash: string | null;
   name_hash: string | null;
   matches: boolean;
+  /** The era whose hash rules computed `hash`. */
+  rules: string;
+  /** The eras whose rules give the file's name, when it disagrees with `hash` (maybe none). */
+  named_by: string[] | null;
+  /** Why the name disagrees: which era named it and what changed since, or that none did. */
+  why: string | null;
   kind: RequestKind;
   test_id: string | null;
   request: {
@@ -115,11 +123,14 @@ function callOf(request: Record<string, unknown>): Inspection["request"]["call"]
   return null;
 }
 
-export function inspect(rec: Recording): Inspection {
+export function inspect(rec: Recording, era: Era = NEWEST_ERA): Inspection {
   const data = isObject(rec.data) ? rec.data : {};
   const request = isObject(data["request"]) ? data["request"] : {};
   const response = isObject(data["response"]) ? data["response"] : {};
-  const hashed = requestHash(exactRequest(rec));
+  const input = exactRequest(rec);
+  const hashed = requestHash(input, era);
+  const matches = hashed.hash !== null && rec.name !== null && nameAgrees(rec.name, hashed.hash);
+  const origin: NameOrigin | null = matches || rec.name === null ? null : nameOrigin(input, rec.name, era);
   const body = isObject(request["body"]) ? request["body"] : isObject(request["payload"]) ? request["payload"] : isObject(request["kwargs"]) ? request["kwargs"] : {};
   const url = str(request["url"]);
   const family = detectFamily(response, request);
@@ -137,7 +148,10 @@ export function inspect(rec: Recording): Inspection {
     file: rec.file,
     hash: hashed.hash,
     name_hash: rec.name?.hash ?? null,
-    matches: hashed.hash !== null && rec.name !== null && nameAgrees(rec.name, hashed.hash),
+    matches,
+    rules: era.id,
+    named_by: origin?.eras ?? null,
+    why: origin?.message ?? null,
     kind: hashed.kind,
     test_id: str(data["test_id"]) ?? str(request["test_id"]),
     request: {

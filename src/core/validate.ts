@@ -21,6 +21,8 @@ import {
   type Rule,
 } from "./recording.js";
 import type { WarningRule } from "./types.js";
+import { eraById, NEWEST_ERA, type Era } from "./rules/eras.js";
+import { nameOrigin } from "./rules/judge.js";
 
 export interface Finding {
   pointer: string;
@@ -164,9 +166,10 @@ function checkRecIds(response: Record<string, unknown>, nameHashHex: string): Ra
   return [];
 }
 
-function checkNameHash(rec: Recording, formatted: boolean): RawFinding[] {
+function checkNameHash(rec: Recording, formatted: boolean, era: Era): RawFinding[] {
   if (rec.name === null) return [];
-  const result = requestHash(exactRequest(rec, formatted));
+  const input = exactRequest(rec, formatted);
+  const result = requestHash(input, era);
   if (result.hash === null) {
     return [{ pointer: "/request", message: `cannot be replayed: ${result.note ?? "no hash rule"} (unreachable)`, rule: "name-hash" }];
   }
@@ -174,7 +177,7 @@ function checkNameHash(rec: Recording, formatted: boolean): RawFinding[] {
     return [
       {
         pointer: "/request",
-        message: `hashes to ${result.hash.slice(0, 12)}… but the file is named ${rec.name.hash.slice(0, 12)}…: the recorder can never find it (unreachable)`,
+        message: `hashes to ${result.hash.slice(0, 12)}… but the file is named ${rec.name.hash.slice(0, 12)}…: the recorder can never find it (unreachable under the rules of ${era.id}); ${nameOrigin(input, rec.name, era).message}`,
         rule: "name-hash",
       },
     ];
@@ -196,6 +199,8 @@ export interface ValidateOptions {
   validateSchema: ValidateFunction;
   /** Warning rules neither checked nor reported (`--ignore`). */
   ignore?: ReadonlySet<WarningRule>;
+  /** The hash rules the name-hash check applies (default: the newest). */
+  era?: Era;
 }
 
 const CHECK_ALL: ReadonlySet<WarningRule> = new Set();
@@ -223,7 +228,7 @@ export function validateRecording(rec: Recording, options: ValidateOptions): Fil
     errors.push(...checkTestId(data));
     // The formatting proof is the costliest check (a JSON.stringify of the whole document).
     const formatted = !ignore.has("format") && isRecorderFormatted(rec.text, rec.data, () => parseExact(rec.text), rec.ascii);
-    if (isObject(data["request"]) && errors.length === 0 && !ignore.has("name-hash")) warnings.push(...checkNameHash(rec, formatted));
+    if (isObject(data["request"]) && errors.length === 0 && !ignore.has("name-hash")) warnings.push(...checkNameHash(rec, formatted, options.era ?? NEWEST_ERA));
     if (!formatted && !ignore.has("format")) warnings.push(...FORMAT_WARNING);
   }
   // Locating needs a tree parse; only files with findings pay for it.
@@ -271,13 +276,21 @@ export interface ValidateTaskOptions {
   schemaFile: string | null;
   /** Warning rules left unchecked. */
   ignore: readonly WarningRule[];
+  /** The id of the era whose hash rules apply (`rules/eras.ts`; a date, stable: fit for a cache key). */
+  rules?: string;
 }
 
-/** Runs in each thread: compiles (or loads) the schema once, then validates file by file. */
-export async function prepareTask(options: ValidateTaskOptions): Promise<(file: string) => Promise<FileReport>> {
+/** The per-file options a thread works with: the schema compiled (or loaded) once, the era looked up. */
+export async function validateOptions(options: ValidateTaskOptions): Promise<ValidateOptions> {
   const validateSchema = await loadValidator(options.schemaFile);
-  const ignore = new Set(options.ignore);
-  return (file) => validateFile(file, { validateSchema, ignore });
+  const era = (options.rules === undefined ? null : eraById(options.rules)) ?? NEWEST_ERA;
+  return { validateSchema, ignore: new Set(options.ignore), era };
+}
+
+/** Runs in each thread: prepares the options once, then validates file by file. */
+export async function prepareTask(options: ValidateTaskOptions): Promise<(file: string) => Promise<FileReport>> {
+  const perFile = await validateOptions(options);
+  return (file) => validateFile(file, perFile);
 }
 
 export async function validateMany(files: readonly string[], options: ValidateTaskOptions, pool?: WorkerPool): Promise<FileReport[]> {

@@ -1,6 +1,9 @@
 /** Reporters for `hash`. */
+import type { RulesInUse } from "../core/rules/detect.js";
+import type { NameOrigin } from "../core/rules/judge.js";
 import type { RequestKind } from "../core/types.js";
 import { printJson, type Output } from "./output.js";
+import { rulesLine } from "./rules.js";
 
 export interface HashRow {
   file: string;
@@ -10,9 +13,13 @@ export interface HashRow {
   matches: boolean;
   normalized: string | null;
   note: string | null;
+  /** The era whose rules computed `hash`. */
+  rules: string;
+  /** Which era's rules named the file, when the name disagrees. */
+  origin: NameOrigin | null;
 }
 
-function text(output: Output, rows: readonly HashRow[], explain: boolean): void {
+function text(output: Output, rows: readonly HashRow[], explain: boolean, _many: boolean, rules: RulesInUse): void {
   const c = output.color;
   for (const r of rows) {
     const verdict =
@@ -22,9 +29,11 @@ function text(output: Output, rows: readonly HashRow[], explain: boolean): void 
           ? c.green("✔ name agrees")
           : c.red(`✖ name says ${r.name_hash}${r.hash === null ? "" : " — unreachable"}`);
     output.out(`${r.hash ?? c.dim("(no hash rule)".padEnd(64))}  ${output.path(r.file)}  ${c.dim(r.kind)}  ${verdict}`);
+    if (r.origin !== null) output.out(c.dim(`  ${r.origin.message}`));
     if (r.note !== null) output.out(c.dim(`  ${r.note}`));
     if (explain && r.normalized !== null) output.out(`${r.normalized}\n`);
   }
+  if (rows.length > 0) output.out(c.dim(rulesLine(output, rules)));
 }
 
 function json(output: Output, rows: readonly HashRow[], explain: boolean, many: boolean): void {
@@ -34,6 +43,8 @@ function json(output: Output, rows: readonly HashRow[], explain: boolean, many: 
     hash: r.hash,
     name_hash: r.name_hash,
     matches: r.matches,
+    rules: r.rules,
+    ...(r.origin === null ? {} : { named_by: r.origin.eras, why: r.origin.message }),
     ...(explain ? { normalized: r.normalized } : {}),
     ...(r.note === null ? {} : { note: r.note }),
   }));

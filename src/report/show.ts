@@ -2,13 +2,15 @@
 import type { Inspection } from "../core/inspect.js";
 import { renderAnswer } from "./answer.js";
 import { printJson, type Output } from "./output.js";
+import type { RulesInUse } from "../core/rules/detect.js";
+import { rulesJson, rulesLine } from "./rules.js";
 
 function oneLine(text: string, width = 100): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
 }
 
-function text(output: Output, s: Inspection): void {
+function text(output: Output, s: Inspection, rules: RulesInUse): void {
   const c = output.color;
   const label = (name: string): string => c.bold(name.padEnd(9));
   output.out(`${label("file")} ${output.path(s.file)}`);
@@ -21,6 +23,8 @@ function text(output: Output, s: Inspection): void {
           ? c.green("✔ matches the file name")
           : c.red(`✖ file name says ${s.name_hash} — unreachable: the recorder looks for ${s.hash.slice(0, 12)}…`);
   output.out(`${label("hash")} ${s.hash ?? "-"} ${verdict}`);
+  if (s.why !== null) output.out(`${label("")} ${c.yellow(s.why)}`);
+  output.out(`${label("rules")} ${rulesLine(output, rules).replace(/^hash rules of /, "")}`);
   output.out(`${label("test")} ${s.test_id ?? c.dim("(none: shared recording)")}`);
   const r = s.request;
   output.out(`${label("request")} ${s.kind} ${r.method ?? ""} ${r.url ?? r.endpoint ?? ""}`.trimEnd());
@@ -47,8 +51,8 @@ function text(output: Output, s: Inspection): void {
   }
 }
 
-function json(output: Output, s: Inspection): void {
-  printJson(output, { ...s, file: output.path(s.file) });
+function json(output: Output, s: Inspection, rules: RulesInUse): void {
+  printJson(output, { ...s, ...rulesJson(rules), file: output.path(s.file) });
 }
 
 /** "No recording matches <hash>", and where to look next — one line. */

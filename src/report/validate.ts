@@ -2,6 +2,8 @@
 import type { ResultCache } from "../core/cache/store.js";
 import type { FileReport, Finding } from "../core/validate.js";
 import { printJson, type Output } from "./output.js";
+import type { RulesInUse } from "../core/rules/detect.js";
+import { rulesJson, rulesLine } from "./rules.js";
 
 export interface ValidateSummary {
   files: number;
@@ -30,7 +32,7 @@ export function describe(f: Finding): string {
   return f.pointer === "" && (f.rule === "json" || f.rule === "utf8" || f.rule === "io" || f.rule === "format") ? f.message : `${f.pointer || "/"} ${f.message}`;
 }
 
-function text(output: Output, reports: readonly FileReport[], strict: boolean): void {
+function text(output: Output, reports: readonly FileReport[], strict: boolean, rules: RulesInUse | null = null): void {
   const c = output.color;
   for (const r of reports) {
     for (const f of r.errors) output.out(`${c.bold(where(output, r.file, f))}: ${c.red("error")} ${describe(f)} ${c.dim(`(${f.rule})`)}`);
@@ -45,6 +47,7 @@ function text(output: Output, reports: readonly FileReport[], strict: boolean): 
   const warn = s.warnings > 0 ? `, ${s.warnings} warning${s.warnings === 1 ? "" : "s"}${strict ? " (--strict: failing)" : ""}` : "";
   if (s.invalid > 0) output.out(c.red(`✖ ${s.invalid} of ${s.files} file${s.files === 1 ? "" : "s"} invalid${warn}`));
   else output.out((strict && s.warnings > 0 ? c.red : c.green)(`${strict && s.warnings > 0 ? "✖" : "✔"} ${s.files} file${s.files === 1 ? "" : "s"} valid${warn}`));
+  if (rules !== null) output.out(c.dim(rulesLine(output, rules)));
 }
 
 /** GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=…::message`. */
@@ -71,14 +74,18 @@ function github(output: Output, reports: readonly FileReport[], strict: boolean)
   output.err(`recctl validate: ${plural(s.files, "file")}, ${s.invalid} invalid, ${plural(s.warnings, "warning")}`);
 }
 
-function json(output: Output, reports: readonly FileReport[]): void {
+function json(output: Output, reports: readonly FileReport[], rules: RulesInUse | null = null): void {
   printJson(output, {
-    summary: summarize(reports),
+    summary: { ...summarize(reports), ...(rules === null ? {} : rulesJson(rules)) },
     files: reports.map((r) => ({ ...r, file: output.path(r.file) })),
   });
 }
 
-export const validateReporters = { text, json: (o: Output, r: readonly FileReport[]) => json(o, r), github } as const;
+export const validateReporters = {
+  text,
+  json: (o: Output, r: readonly FileReport[], _strict: boolean, rules: RulesInUse | null = null) => json(o, r, rules),
+  github,
+} as const;
 export type ValidateFormat = keyof typeof validateReporters;
 
 /** How the run used the result cache, on stderr (RECCTL_CACHE_STATS=1): for tests and tuning. */

@@ -46,7 +46,7 @@ test("a path prints the recomputed hash, the file and '✔ name agrees'; exit 0"
   assert.match(r.stdout, /^8c41faae008a68ee725152f337d08c2c47023ff9972201c75c779003184a7cd1 {2}current\/tests\/integration\/agents\/recordings\/8c41faae.*\.json .*✔ name agrees$/m);
 });
 
-test("a single ref with --json prints one object {file, kind, hash, name_hash, matches}", () => {
+test("a single ref with --json prints one object {file, kind, hash, name_hash, matches} and the rules it used", () => {
   const { code, value } = hashJson([AGREEING], SAMPLES);
   assert.equal(code, 0);
   assert.deepEqual(value, {
@@ -55,6 +55,7 @@ test("a single ref with --json prints one object {file, kind, hash, name_hash, m
     hash: "8c41faae008a68ee725152f337d08c2c47023ff9972201c75c779003184a7cd1",
     name_hash: "8c41faae008a68ee725152f337d08c2c47023ff9972201c75c779003184a7cd1",
     matches: true,
+    rules: "2026-04-09",
   });
 });
 
@@ -81,7 +82,9 @@ test("a directory means every recording in it: a JSON array, each row with its f
   const rows = value as HashRow[];
   assert.equal(rows.length, 10);
   for (const row of rows) {
-    assert.deepEqual(Object.keys(row).sort(), ["file", "hash", "kind", "matches", "name_hash"]);
+    // SPEC's fields, and the era whose rules computed the hash (plus why, for a stale name).
+    const extra = row.matches ? ["rules"] : ["named_by", "rules", "why"];
+    assert.deepEqual(Object.keys(row).sort(), ["file", "hash", "kind", "matches", "name_hash", ...extra].sort());
     assert.ok(row.file.startsWith("current/") && row.file.endsWith(".json"), row.file);
   }
   assert.deepEqual(rows.filter((r) => !r.matches).map((r) => r.file).sort(), [...MISMATCHED].sort());
@@ -103,8 +106,8 @@ for (const file of MISMATCHED) {
   });
 }
 
-test("folders where every name agrees (2025 legacy and models- names included) exit 0", () => {
-  const { code, value } = hashJson(["2025-08-index-layout", "2025-09-responses-layout"], SAMPLES);
+test("folders where every name agrees under the rules of their time (2025 legacy and models- names included) exit 0", () => {
+  const { code, value } = hashJson(["--rules", "2025-09-15", "2025-08-index-layout", "2025-09-responses-layout"], SAMPLES);
   assert.equal(code, 0);
   const rows = value as HashRow[];
   assert.equal(rows.length, 5);
@@ -170,7 +173,7 @@ test("a prefix that matches nothing exits 2 with one line on stderr", (t) => {
 test("legacy: a full 64-hex hash finds the 2025 file named by its first 12 hex", (t) => {
   const elsewhere = tempDir(t);
   const full = "d0ac68cbde69db2d2a2084e4fd2090c49275c53b0860fe0d34cc17f03bcb27e8";
-  const { code, value } = hashJson(["--root", SAMPLES, full], elsewhere);
+  const { code, value } = hashJson(["--rules", "2025-08-18", "--root", SAMPLES, full], elsewhere);
   assert.equal(code, 0);
   const row = value as HashRow;
   assert.ok(row.file.endsWith("2025-08-index-layout/tests/integration/recordings/responses/d0ac68cbde69.json"), row.file);

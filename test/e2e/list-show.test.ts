@@ -199,7 +199,8 @@ test("show lists the request's messages with their roles, in order, and its tool
 });
 
 test("show --json prints the same facts as one object", () => {
-  const r = recctl(["show", "--json", "632ce014"], { cwd: SAMPLES });
+  // Before test isolation (2025-10-04) a file without test_id was hashed without one.
+  const r = recctl(["show", "--json", "--rules", "2025-10-03", "632ce014"], { cwd: SAMPLES });
   assert.equal(r.code, 0, r.stderr);
   const shown = JSON.parse(r.stdout) as {
     file: string;

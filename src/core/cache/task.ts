@@ -3,7 +3,7 @@
  * content key, and validate only when no stored result has that key.
  */
 import { readFileSync } from "node:fs";
-import { loadValidator, validateBytes, validateFile, type FileReport, type ValidateTaskOptions } from "../validate.js";
+import { validateBytes, validateFile, validateOptions, type FileReport, type ValidateTaskOptions } from "../validate.js";
 import { contentKey } from "./store.js";
 
 export interface CachedTaskOptions extends ValidateTaskOptions {
@@ -18,8 +18,7 @@ export interface KeyedReport {
 }
 
 export async function prepareTask(options: CachedTaskOptions): Promise<(file: string) => Promise<KeyedReport>> {
-  const validateSchema = await loadValidator(options.schemaFile);
-  const ignore = new Set(options.ignore);
+  const perFile = await validateOptions(options);
   const known = new Set(options.known);
   return async (file) => {
     let bytes: Buffer;
@@ -27,9 +26,9 @@ export async function prepareTask(options: CachedTaskOptions): Promise<(file: st
       bytes = readFileSync(file);
     } catch {
       // The usual path names the reason (and it is not cached).
-      return { key: null, report: await validateFile(file, { validateSchema, ignore }) };
+      return { key: null, report: await validateFile(file, perFile) };
     }
     const key = contentKey(file, bytes);
-    return known.has(key) ? { key, report: null } : { key, report: validateBytes(file, bytes, { validateSchema, ignore }) };
+    return known.has(key) ? { key, report: null } : { key, report: validateBytes(file, bytes, perFile) };
   };
 }

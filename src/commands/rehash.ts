@@ -1,0 +1,37 @@
+/**
+ * `recctl rehash [paths…]`: unreachable recordings renamed to what the repository's recorder
+ * looks up. Dry run by default; `--write` renames (never overwriting) and removes duplicates.
+ */
+import type { CommonOptions, Outcome } from "../options.js";
+import { discover } from "../core/discover.js";
+import { applyRehash, planRehash } from "../core/rehash/index.js";
+import { resolveRules, type RulesChoice } from "../core/rules/detect.js";
+import { printDiscovery, printFileError } from "../report/output.js";
+import { rehashReporters } from "../report/rehash.js";
+
+export interface RehashCommandOptions extends CommonOptions {
+  paths: string[];
+  write: boolean;
+  /** `--rules`; null: the repository's recorder, else the newest. */
+  rules: RulesChoice | null;
+}
+
+export async function rehashCommand(opts: RehashCommandOptions): Promise<Outcome> {
+  const { output } = opts;
+  const [found, rules] = await Promise.all([discover(opts.paths, opts.root), resolveRules(opts.rules, opts.root)]);
+  printDiscovery(output, found, opts.paths, opts.root);
+  const plan = await planRehash(found.files, rules.era);
+  for (const f of plan.failures) printFileError(output, f, " (left alone)");
+  // One line per reason: a 2025 tree holds hundreds of index-layout files.
+  const reasons = new Map<string, string[]>();
+  for (const s of plan.skipped) reasons.set(s.reason, [...(reasons.get(s.reason) ?? []), s.file]);
+  for (const [reason, files] of reasons) {
+    const first = output.path(files[0] ?? "");
+    output.err(`recctl: ${files.length === 1 ? first : `${files.length} unreachable files (${first}, …)`} left alone: ${reason}`);
+  }
+  const applied = opts.write ? await applyRehash(plan) : null;
+  for (const f of applied?.failures ?? []) printFileError(output, f);
+  rehashReporters[opts.json ? "json" : "text"](output, plan, rules, applied);
+  if (found.missing.length > 0 || plan.failures.length > 0 || (applied?.failures.length ?? 0) > 0) return "error";
+  return plan.entries.some((e) => e.action === "conflict") ? "findings" : "ok";
+}

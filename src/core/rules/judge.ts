@@ -1,0 +1,110 @@
+/**
+ * Judging a recording's name under an era: reachable or not, and when not, which era's rules
+ * produced its name (SPEC, "Hash rules by era"; prune's `unreachable` and `superseded`).
+ */
+import { dirname } from "node:path";
+import { requestHash, type HashInput } from "../hash.js";
+import { nameAgrees, type NameHash } from "../recording.js";
+import { ERAS, lastDay, nextEra, type Era } from "./eras.js";
+
+/** Which eras name a file as it is named, and what that means under the era in use. */
+export interface NameOrigin {
+  /** Ids of the eras whose rules give the file's name (oldest first); empty when none does. */
+  eras: string[];
+  /** The run of eras the message speaks of: its first era and its last day (null: still in force). */
+  from: string | null;
+  to: string | null;
+  /** The era whose change stranded the file (the first after `from … to`), when it is older. */
+  changedBy: string | null;
+  message: string;
+}
+
+/** The eras whose hash of this request agrees with the file name. */
+export function erasNaming(input: HashInput, name: NameHash): Era[] {
+  return ERAS.filter((era) => {
+    const { hash } = requestHash(input, era);
+    return hash !== null && nameAgrees(name, hash);
+  });
+}
+
+/** Runs of consecutive eras, oldest first. */
+function runs(eras: readonly Era[]): Era[][] {
+  const out: Era[][] = [];
+  for (const era of eras) {
+    const last = out[out.length - 1];
+    const prev = last?.[last.length - 1];
+    if (last !== undefined && prev !== undefined && nextEra(prev) === era) last.push(era);
+    else out.push([era]);
+  }
+  return out;
+}
+
+/**
+ * Why a file is (un)reachable under `inUse`: the eras that name it. The run told of is the
+ * newest one older than the era in use (the change after it stranded the file), else the oldest
+ * newer one (a file recorded by a newer recorder than the repository's).
+ */
+export function nameOrigin(input: HashInput, name: NameHash, inUse: Era): NameOrigin {
+  const naming = erasNaming(input, name);
+  const eras = naming.map((e) => e.id);
+  if (naming.includes(inUse)) return { eras, from: inUse.id, to: lastDay(inUse), changedBy: null, message: `named under the rules in use (${inUse.id})` };
+  const all = runs(naming);
+  const index = ERAS.indexOf(inUse);
+  const older = all.filter((r) => ERAS.indexOf(r[r.length - 1] as Era) < index).pop();
+  const run = older ?? all.find((r) => ERAS.indexOf(r[0] as Era) > index);
+  if (run === undefined) {
+    return { eras, from: null, to: null, changedBy: null, message: "no known era's rules give this name (was the request edited after recording?)" };
+  }
+  const first = run[0] as Era;
+  const last = run[run.length - 1] as Era;
+  const to = lastDay(last);
+  const span = to === null ? `named under the rules in force since ${first.id}` : `named under the rules of ${first.id} … ${to}`;
+  if (older !== undefined) {
+    const changed = nextEra(last) as Era;
+    return { eras, from: first.id, to, changedBy: changed.id, message: `${span}; ${changed.change} (${changed.id}) changed its hash` };
+  }
+  return { eras, from: first.id, to, changedBy: null, message: `${span}, newer than the rules in use (${inUse.id})` };
+}
+
+/** A recording judged under an era. */
+export interface Judgement {
+  /** Its request hash under the era; null when the era has no rule for its kind. */
+  hash: string | null;
+  /** The recorder of the era finds it; null when its name is not a hash. */
+  reachable: boolean | null;
+  /** Which era named it, when it is unreachable. */
+  origin: NameOrigin | null;
+}
+
+/** Reachable under `era` or not, and if not, which era named it (for prune, validate, show, hash). */
+export function judgeRecording(input: HashInput, name: NameHash | null, era: Era): Judgement {
+  const { hash } = requestHash(input, era);
+  if (name === null) return { hash, reachable: null, origin: null };
+  const reachable = hash !== null && nameAgrees(name, hash);
+  return { hash, reachable, origin: reachable ? null : nameOrigin(input, name, era) };
+}
+
+/** What finding superseded recordings needs of each judged file. */
+export interface JudgedFile {
+  file: string;
+  name: NameHash | null;
+  hash: string | null;
+  reachable: boolean | null;
+}
+
+/**
+ * `superseded` (SPEC, orphan reasons): unreachable, and a correctly named recording of the same
+ * request (the same hash under the era in use) lies in the same folder, where the recorder looks.
+ * Maps each such file to that twin.
+ */
+export function findSuperseded(files: readonly JudgedFile[]): Map<string, string> {
+  const reachable = new Map<string, string>();
+  for (const f of files) if (f.reachable === true && f.hash !== null) reachable.set(`${dirname(f.file)}\u0000${f.hash}`, f.file);
+  const out = new Map<string, string>();
+  for (const f of files) {
+    if (f.reachable !== false || f.hash === null) continue;
+    const twin = reachable.get(`${dirname(f.file)}\u0000${f.hash}`);
+    if (twin !== undefined) out.set(f.file, twin);
+  }
+  return out;
+}
