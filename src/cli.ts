@@ -253,11 +253,12 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     })
     .option("--allow-partial", "let --delete proceed although the collection had errors or the manifest does not fit", false)
     .addOption(repeatableChoice("--reason <reason>", "only orphans with this reason (repeatable)", ORPHAN_REASONS))
+    .addOption(rulesOption())
     .addHelpText("after", EXAMPLES["prune"] ?? "")
     .action(
       async (
         paths: string[],
-        opts: { collected: string[]; check: boolean; delete: boolean; allowPartial: boolean; reason?: OrphanReason[]; repoRoot?: string; maxDelete?: MaxDelete },
+        opts: { collected: string[]; check: boolean; delete: boolean; allowPartial: boolean; reason?: OrphanReason[]; repoRoot?: string; maxDelete?: MaxDelete; rules?: RulesChoice },
         cmd: Command,
       ) => {
         const { pruneCommand } = await import("./commands/prune.js");
@@ -271,6 +272,7 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
           reasons: opts.reason ?? [],
           repoRoot: opts.repoRoot ?? null,
           maxDelete: opts.maxDelete ?? DEFAULT_MAX_DELETE,
+          rules: opts.rules ?? null,
         });
       },
     );

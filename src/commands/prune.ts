@@ -5,6 +5,7 @@
 import type { CommonOptions, Outcome } from "../options.js";
 import { ManifestError, type Manifest } from "../core/collected.js";
 import { prune, readManifests, type MaxDelete, type OrphanReason, type PruneResult } from "../core/prune/index.js";
+import type { RulesChoice } from "../core/rules/detect.js";
 import { printDiscovery } from "../report/output.js";
 import { printPruneNotices, pruneReporters } from "../report/prune.js";
 
@@ -19,6 +20,8 @@ export interface PruneCommandOptions extends CommonOptions {
   /** `--repo-root`, absolute and checked to be a folder; null to find it from --root. */
   repoRoot: string | null;
   maxDelete: MaxDelete;
+  /** `--rules`; null: the repository's recorder, else the newest. */
+  rules: RulesChoice | null;
 }
 
 export async function pruneCommand(opts: PruneCommandOptions): Promise<Outcome> {
@@ -48,6 +51,7 @@ export async function pruneCommand(opts: PruneCommandOptions): Promise<Outcome> 
     delete: opts.delete,
     allowPartial: opts.allowPartial,
     maxDelete: opts.maxDelete,
+    rules: opts.rules,
   });
   printDiscovery(output, result.discovery, opts.paths, opts.root);
   printPruneNotices(output, result);

@@ -1,4 +1,5 @@
 /** Reporters for `prune`: notices and guards on stderr, then text grouped by test or the SPEC's JSON. */
+import { rulesJson, rulesLine } from "./rules.js";
 import { splitTestId } from "../core/collected.js";
 import { ORPHAN_REASONS, type Guard, type IndexOrphan, type Orphan, type OrphanReason, type PruneResult, type RemovalOutcome } from "../core/prune/index.js";
 import type { RepoRootSource } from "../core/repo-root.js";
@@ -101,6 +102,7 @@ function printOrphans(output: Output, result: PruneResult): void {
     for (const { orphan, index, params } of groups.get(key) ?? []) {
       const p = params === "" ? "" : `  ${c.dim(params)}`;
       output.out(`  ${output.path(orphan.file)}${p}  ${c.yellow(orphan.reasons.join(", "))}${status(output, result.removal?.files[index])}`);
+      if (orphan.supersededBy !== null) output.out(c.dim(`    same request as ${output.path(orphan.supersededBy)}: deleting it loses nothing`));
     }
   }
   const byIndex = new Map<string, { row: IndexOrphan; index: number }[]>();
@@ -135,6 +137,7 @@ function text(output: Output, result: PruneResult): void {
   if (result.orphans.length + result.indexOrphans.length > 0) output.out("");
   output.out(summaryLine(output, result));
   output.out(c.dim(`test paths resolved against ${output.path(result.repoRoot.dir)} (${FOUND_BY[result.repoRoot.source]})`));
+  output.out(c.dim(rulesLine(output, result.rules)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -152,6 +155,7 @@ function json(output: Output, result: PruneResult): void {
       by_reason: reasonCounts(result),
       unreadable: result.unreadable.length,
       failed: failures(result),
+      ...rulesJson(result.rules),
     },
     orphans: result.orphans.map((o, i) => ({
       file: output.path(o.file),
@@ -159,6 +163,7 @@ function json(output: Output, result: PruneResult): void {
       request_hash: o.requestHash,
       test_id: o.test_id,
       reasons: o.reasons,
+      ...(o.supersededBy === null ? {} : { superseded_by: output.path(o.supersededBy) }),
       ...outcome(result.removal?.files[i]),
     })),
     index_orphans: result.indexOrphans.map((r, i) => ({

@@ -6,7 +6,10 @@
 import { resolve } from "node:path";
 import type { Manifest } from "../collected.js";
 import { discover, type Discovery } from "../discover.js";
+import { nameHash } from "../recording.js";
 import { findRepoRoot, type RepoRoot } from "../repo-root.js";
+import { resolveRules, type RulesChoice, type RulesInUse } from "../rules/detect.js";
+import { findSuperseded } from "../rules/judge.js";
 import { findStaleTemps, foldersOf, sweepStaleTemps, type StaleTempOutcome } from "../write.js";
 import { checkGuards, type Guard } from "./guards.js";
 import type { MaxDelete } from "./max-delete.js";
@@ -40,6 +43,8 @@ export interface PruneOptions {
   delete: boolean;
   allowPartial: boolean;
   maxDelete: MaxDelete;
+  /** `--rules`; null: the era of the repository's own recorder, else the newest. */
+  rules: RulesChoice | null;
 }
 
 /** Everything `prune` found and did. */
@@ -49,6 +54,8 @@ export interface PruneResult {
   scanned: number;
   /** Where the test paths in `test_id` were resolved, and how that folder was found. */
   repoRoot: RepoRoot;
+  /** The hash rules `unreachable` and `superseded` were judged by. */
+  rules: RulesInUse;
   /** The orphans listed (after `reasons`), sorted by file. */
   orphans: Orphan[];
   indexOrphans: IndexOrphan[];
@@ -76,18 +83,33 @@ function manifestNotices(manifest: Manifest | null, repoRoot: RepoRoot): string[
   return notices;
 }
 
+/** Unreachable files whose request has a correctly named recording beside them: deleting them loses nothing. */
+function supersededOf(readable: readonly ScannedRecording[]): Map<string, string> {
+  return findSuperseded(
+    readable.map((s) => ({
+      file: s.file,
+      name: nameHash(s.file),
+      hash: s.requestHash,
+      reachable: s.verdict === "unknown" ? null : s.verdict === "reachable",
+    })),
+  );
+}
+
 export async function prune(options: PruneOptions): Promise<PruneResult> {
   const discovery = await discover(options.paths, options.root);
   const repoRoot: RepoRoot = options.repoRoot === null ? await findRepoRoot(options.root) : { dir: options.repoRoot, source: "option" };
+  const rules = await resolveRules(options.rules, options.root, repoRoot.dir);
   const scopes = await findLegacyIndexes(options.paths, options.root, discovery.files);
-  const [scans, legacy] = await Promise.all([scanRecordings(discovery.files), judgeLegacy(scopes)]);
+  const [scans, legacy] = await Promise.all([scanRecordings(discovery.files, rules.era), judgeLegacy(scopes)]);
 
   const readable = scans.filter((s): s is ScannedRecording => !isUnreadable(s));
   const unreadable = scans.filter(isUnreadable);
   const exists = await testFileExistence(readable, repoRoot.dir);
   const judge = testJudge(options.manifest, exists);
+  const superseded = supersededOf(readable);
   const reasonsOf = (scan: ScannedRecording): OrphanReason[] => {
     const reasons = judge.reasons(scan);
+    if (superseded.has(scan.file)) reasons.push("superseded");
     if (legacy.unindexed.has(scan.file)) reasons.push("unindexed");
     return reasons;
   };
@@ -97,7 +119,7 @@ export async function prune(options: PruneOptions): Promise<PruneResult> {
     if (reasons.length === 0) continue;
     const confirmed = confirmReadable(scan);
     if (isUnreadable(confirmed)) unreadable.push(confirmed);
-    else orphans.push(orphanOf(scan, reasons, legacy.rowsByFile.get(scan.file) ?? null));
+    else orphans.push(orphanOf(scan, reasons, legacy.rowsByFile.get(scan.file) ?? null, superseded.get(scan.file) ?? null));
   }
   orphans.sort((a, b) => a.file.localeCompare(b.file));
   unreadable.sort((a, b) => a.file.localeCompare(b.file));
@@ -124,6 +146,7 @@ export async function prune(options: PruneOptions): Promise<PruneResult> {
     discovery,
     scanned: scans.length,
     repoRoot,
+    rules,
     ...selected,
     unreadable,
     indexErrors: legacy.errors,

@@ -7,6 +7,7 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { isErrored, testFileOf, type Manifest } from "../collected.js";
 import { requestHash } from "../hash.js";
+import type { Era } from "../rules/eras.js";
 import { nameAgrees, nameHash, type ExactRequest } from "../recording.js";
 import type { OrphanReason } from "./reasons.js";
 
@@ -16,17 +17,20 @@ export interface Reachability {
   nameHash: string | null;
   /** The hash of its own request; null when no hashing rule applies. */
   requestHash: string | null;
-  /** `unknown` when either hash is missing: such a file is never judged unreachable. */
+  /** `unknown` when the name is not a hash or the request has an unknown shape: never judged unreachable. */
   verdict: "reachable" | "unreachable" | "unknown";
 }
 
 /**
  * The one place that decides `unreachable`: the name's hash against the hash of the file's own
- * request, computed as the recorder computes it. (Hash-rule eras will pass the rules in use here.)
+ * request, computed as the recorder of the era in use computes it.
  */
-export function judgeReachability(recording: { file: string; request: ExactRequest }): Reachability {
+export function judgeReachability(recording: { file: string; request: ExactRequest }, era: Era): Reachability {
   const name = nameHash(recording.file);
-  const { hash } = requestHash(recording.request);
+  const { hash, kind } = requestHash(recording.request, era);
+  // A known kind of call the era's recorder has no rule for (tool calls before 2025-10-09, a file
+  // processor's today) is never looked up: unreachable. An unknown shape is never judged.
+  if (name !== null && hash === null && kind !== "unknown") return { nameHash: name.hash, requestHash: null, verdict: "unreachable" };
   if (name === null || hash === null) return { nameHash: name?.hash ?? null, requestHash: hash, verdict: "unknown" };
   return { nameHash: name.hash, requestHash: hash, verdict: nameAgrees(name, hash) ? "reachable" : "unreachable" };
 }

@@ -17,9 +17,11 @@ export interface Orphan {
   seen: { size: number; mtimeMs: number };
   /** The legacy index rows that name this file; they are removed with it. */
   indexRows: { indexPath: string; rowHashes: string[] } | null;
+  /** `superseded`: the correctly named recording of the same request. */
+  supersededBy: string | null;
 }
 
-export function orphanOf(scan: ScannedRecording, reasons: Iterable<OrphanReason>, indexRows: Orphan["indexRows"]): Orphan {
+export function orphanOf(scan: ScannedRecording, reasons: Iterable<OrphanReason>, indexRows: Orphan["indexRows"], supersededBy: string | null): Orphan {
   return {
     file: scan.file,
     hash: scan.nameHash ?? scan.requestHash,
@@ -28,6 +30,7 @@ export function orphanOf(scan: ScannedRecording, reasons: Iterable<OrphanReason>
     reasons: sortReasons(reasons),
     seen: { size: scan.size, mtimeMs: scan.mtimeMs },
     indexRows,
+    supersededBy,
   };
 }
 

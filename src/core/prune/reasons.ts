@@ -2,7 +2,7 @@
  * Why a recording is an orphan (SPEC, "Orphan reasons"): the one list, in the order a
  * recording's reasons are printed. The CLI's `--reason` choices come from it.
  */
-export const ORPHAN_REASONS = ["unreachable", "test-file-missing", "not-collected", "unindexed", "index-orphan"] as const;
+export const ORPHAN_REASONS = ["unreachable", "superseded", "test-file-missing", "not-collected", "unindexed", "index-orphan"] as const;
 export type OrphanReason = (typeof ORPHAN_REASONS)[number];
 
 export function isOrphanReason(s: string): s is OrphanReason {

@@ -6,6 +6,7 @@
 import { runParallel } from "../parallel.js";
 import { readRequestOnly } from "../read-request.js";
 import { isObject, readRecordingSync, RecordingError, type ExactRequest } from "../recording.js";
+import { eraById, NEWEST_ERA, type Era } from "../rules/eras.js";
 import { judgeReachability, type ScannedRecording } from "./judge.js";
 
 /** A file that could not be read or parsed: never judged, never removed. */
@@ -22,11 +23,11 @@ export function isUnreadable(s: Scan): s is UnreadableRecording {
   return "unreadable" in s;
 }
 
-function scanned(file: string, exact: ExactRequest, seen: { size: number; mtimeMs: number }): ScannedRecording {
+function scanned(file: string, exact: ExactRequest, seen: { size: number; mtimeMs: number }, era: Era): ScannedRecording {
   const { testId, request } = exact;
   const inner = request instanceof Map ? request.get("test_id") : isObject(request) ? request["test_id"] : undefined;
   const id = typeof testId === "string" ? testId : typeof inner === "string" ? inner : null;
-  return { file, ...judgeReachability({ file, request: exact }), testId: id === "" ? null : id, size: seen.size, mtimeMs: seen.mtimeMs };
+  return { file, ...judgeReachability({ file, request: exact }, era), testId: id === "" ? null : id, size: seen.size, mtimeMs: seen.mtimeMs };
 }
 
 function unreadable(file: string, err: unknown): UnreadableRecording {
@@ -34,10 +35,10 @@ function unreadable(file: string, err: unknown): UnreadableRecording {
   return { file, unreadable: `cannot read: ${err instanceof Error ? err.message : String(err)}`, line: null, column: null };
 }
 
-function scanFile(file: string): Scan {
+function scanFile(file: string, era: Era): Scan {
   try {
     const { exact, size, mtimeMs } = readRequestOnly(file);
-    return scanned(file, exact, { size, mtimeMs });
+    return scanned(file, exact, { size, mtimeMs }, era);
   } catch (err) {
     return unreadable(file, err);
   }
@@ -56,11 +57,17 @@ export function confirmReadable(scan: ScannedRecording): Scan {
   }
 }
 
-/** Runs in each thread for `prune`. */
-export async function prepareTask(): Promise<(file: string) => Promise<Scan>> {
-  return async (file) => scanFile(file);
+export interface ScanTaskOptions {
+  /** The id of the era whose hash rules judge `unreachable` (`rules/eras.ts`). */
+  rules: string;
 }
 
-export async function scanRecordings(files: readonly string[]): Promise<Scan[]> {
-  return runParallel(files, undefined, { url: new URL(import.meta.url), prepare: prepareTask });
+/** Runs in each thread for `prune`. */
+export async function prepareTask(options: ScanTaskOptions): Promise<(file: string) => Promise<Scan>> {
+  const era = eraById(options.rules) ?? NEWEST_ERA;
+  return async (file) => scanFile(file, era);
+}
+
+export async function scanRecordings(files: readonly string[], era: Era): Promise<Scan[]> {
+  return runParallel(files, { rules: era.id }, { url: new URL(import.meta.url), prepare: prepareTask });
 }

@@ -82,12 +82,12 @@ export async function findRecorderSources(repoRoot: string): Promise<string[]> {
 }
 
 /** The era in use for a run under `root`: `--rules`, else the repository's recorder, else the newest. */
-export async function resolveRules(choice: RulesChoice | null, root: string): Promise<RulesInUse> {
+export async function resolveRules(choice: RulesChoice | null, root: string, repoDir?: string): Promise<RulesInUse> {
   if (choice !== null) {
     const era = choice.kind === "current" ? NEWEST_ERA : (eraOn(choice.date) ?? OLDEST_ERA);
     return { era, source: "option", recorder: null, unrecognised: null };
   }
-  const repo = await findRepoRoot(root);
+  const repo = repoDir === undefined ? await findRepoRoot(root) : { dir: repoDir };
   let best: { era: Era; file: string } | null = null;
   let unrecognised: string | null = null;
   for (const file of await findRecorderSources(repo.dir)) {
