@@ -228,3 +228,62 @@ export function requestHash(input: HashInput, era: Era = NEWEST_ERA): HashResult
   else return { kind, hash: null, normalized: null, note: noRule(kind, era) };
   return { kind, hash: sha256Hex(normalized), normalized };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Which rule differences can matter to one request
+
+/** What in a request the era-dependent rules could change: a cheap walk, no writing, no regex on long strings. */
+interface Relevance {
+  /** A float that rounding to 5 places changes, or a string with a long decimal literal. */
+  normalizeBody: boolean;
+  /** A string holding one of the file-search markers. */
+  fileSearch: boolean;
+  /** A `project_id` key anywhere. */
+  projectId: boolean;
+}
+
+function stringMatters(s: string, rel: Relevance): void {
+  if (!rel.fileSearch) for (const { marker } of FILE_SEARCH_NOISE) if (s.includes(marker)) rel.fileSearch = true;
+  // A long decimal needs a "." (base64 images have none): the regex runs on few strings.
+  if (!rel.normalizeBody && s.includes(".") && MAY_HAVE_DECIMAL.test(s)) {
+    LONG_DECIMAL.lastIndex = 0;
+    if (LONG_DECIMAL.test(s)) rel.normalizeBody = true;
+    LONG_DECIMAL.lastIndex = 0;
+  }
+}
+
+function walkRelevance(value: unknown, rel: Relevance): void {
+  if (typeof value === "string") stringMatters(value, rel);
+  else if (typeof value === "number") {
+    if (!Number.isInteger(value) && Number.isFinite(value) && pyRound(value, 5) !== value) rel.normalizeBody = true;
+  } else if (Array.isArray(value)) for (const item of value) walkRelevance(item, rel);
+  else if (isDict(value)) {
+    for (const [key, item] of value instanceof Map ? value : Object.entries(value)) {
+      if (key === "project_id") rel.projectId = true;
+      walkRelevance(item, rel);
+    }
+  }
+}
+
+/**
+ * A key that is the same for two eras exactly when their rules hash this request alike, found
+ * without hashing it (a flag that cannot change the result here is left out). Lets a caller that
+ * asks every era (which one named this file?) hash once per distinct outcome.
+ */
+export function ruleKeys(input: HashInput, eras: readonly Era[]): string[] {
+  const { request } = input;
+  const kind = classifyRequest(request);
+  if (!isDict(request)) return eras.map(() => "none");
+  const rel: Relevance = { normalizeBody: false, fileSearch: false, projectId: false };
+  walkRelevance(request, rel);
+  const url = pyUrlParse(str(request, "url"));
+  const bedrock = url.netloc.includes("bedrock") && isDict(get(request, "body")) && has(get(request, "body") as Dict, "stream_options");
+  return eras.map(({ rules: r }) => {
+    // Each part of the body normalization, kept only where this request has something it changes.
+    const strings = `${r.normalizeBody && rel.normalizeBody}${r.normalizeBody && r.fileSearch && rel.fileSearch}${r.normalizeBody && r.stripProjectId && rel.projectId}`;
+    if (kind === "inference") return `i${r.testIsolation && !r.modelListPaths.includes(url.path)}${r.bedrockStreamOptions && bedrock}${strings}`;
+    if (kind === "raw-http") return r.rawHttpRequests ? `r${strings}` : "none";
+    if (kind === "tool") return r.toolRequests ? "t" : "none";
+    return "none";
+  });
+}

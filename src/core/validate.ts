@@ -177,7 +177,7 @@ function checkNameHash(rec: Recording, formatted: boolean, era: Era): RawFinding
     return [
       {
         pointer: "/request",
-        message: `hashes to ${result.hash.slice(0, 12)}… but the file is named ${rec.name.hash.slice(0, 12)}…: the recorder can never find it (unreachable under the rules of ${era.id}); ${nameOrigin(input, rec.name, era).message}`,
+        message: `hashes to ${result.hash.slice(0, 12)}… but the file is named ${rec.name.hash.slice(0, 12)}…: the recorder can never find it (unreachable under the rules of ${era.id}); ${nameOrigin(input, rec.name, era, false).message}`,
         rule: "name-hash",
       },
     ];

@@ -10,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { requestHash, ruleKeys } from "../../src/core/hash.js";
 import { exactRequest, nameHash, readRecording } from "../../src/core/recording.js";
 import { detectEra, findRecorderSources, parseRulesChoice, resolveRules, RulesChoiceError } from "../../src/core/rules/detect.js";
 import { eraById, eraOn, ERAS, lastDay, NEWEST_ERA, RECORDER_VERSIONS } from "../../src/core/rules/eras.js";
@@ -152,5 +153,29 @@ describe("superseded: unreachable, and a correctly named recording of the same r
       ["1e171766", "35c12d70"],
       ["fad0a10b", "a6a67509"],
     ]);
+  });
+});
+
+describe("eras that hash a request alike are hashed once", () => {
+  test("two eras with the same rule key give the same hash, for every fixture recording", async () => {
+    let shared = 0;
+    for (const file of jsonFiles(FIXTURES)) {
+      let input;
+      try {
+        input = exactRequest(await readRecording(file));
+      } catch {
+        continue; // the invalid fixtures
+      }
+      const keys = ruleKeys(input, ERAS);
+      const hashes = ERAS.map((era) => requestHash(input, era).hash);
+      for (let i = 0; i < ERAS.length; i++) {
+        for (let j = i + 1; j < ERAS.length; j++) {
+          if (keys[i] !== keys[j]) continue;
+          shared++;
+          assert.equal(hashes[i], hashes[j], `${file}: ${ERAS[i]?.id} and ${ERAS[j]?.id}`);
+        }
+      }
+    }
+    assert.ok(shared > 0);
   });
 });

@@ -72,7 +72,7 @@ function scanFile(file: string, era: Era): Scan {
     const { hash } = requestHash(input, era);
     if (name === null || hash === null) return { file, hash, reachable: null, why: null };
     const reachable = nameAgrees(name, hash);
-    return { file, hash, reachable, why: reachable ? null : nameOrigin(input, name, era).message };
+    return { file, hash, reachable, why: reachable ? null : nameOrigin(input, name, era, false).message };
   } catch (err) {
     if (err instanceof RecordingError) return { file, hash: null, reachable: null, why: null, failure: { file, message: err.message, line: err.line, column: err.column } };
     return { file, hash: null, reachable: null, why: null, failure: { file, message: `cannot read: ${(err as Error).message}`, line: null, column: null } };

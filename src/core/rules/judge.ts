@@ -3,7 +3,7 @@
  * produced its name (SPEC, "Hash rules by era"; prune's `unreachable` and `superseded`).
  */
 import { dirname } from "node:path";
-import { requestHash, type HashInput } from "../hash.js";
+import { requestHash, ruleKeys, type HashInput } from "../hash.js";
 import { nameAgrees, type NameHash } from "../recording.js";
 import { ERAS, lastDay, nextEra, type Era } from "./eras.js";
 
@@ -20,10 +20,21 @@ export interface NameOrigin {
 }
 
 /** The eras whose hash of this request agrees with the file name. */
-export function erasNaming(input: HashInput, name: NameHash): Era[] {
-  return ERAS.filter((era) => {
-    const { hash } = requestHash(input, era);
-    return hash !== null && nameAgrees(name, hash);
+export function erasNaming(input: HashInput, name: NameHash, known?: { era: Era; named: boolean }): Era[] {
+  // Eras whose rules hash this request alike are hashed once (a long request costs milliseconds);
+  // `known` is an era the caller has hashed already.
+  const keys = ruleKeys(input, ERAS);
+  const agrees = new Map<string, boolean>();
+  if (known !== undefined) agrees.set(keys[ERAS.indexOf(known.era)] ?? known.era.id, known.named);
+  return ERAS.filter((era, i) => {
+    const key = keys[i] ?? era.id;
+    let named = agrees.get(key);
+    if (named === undefined) {
+      const { hash } = requestHash(input, era);
+      named = hash !== null && nameAgrees(name, hash);
+      agrees.set(key, named);
+    }
+    return named;
   });
 }
 
@@ -44,8 +55,8 @@ function runs(eras: readonly Era[]): Era[][] {
  * newest one older than the era in use (the change after it stranded the file), else the oldest
  * newer one (a file recorded by a newer recorder than the repository's).
  */
-export function nameOrigin(input: HashInput, name: NameHash, inUse: Era): NameOrigin {
-  const naming = erasNaming(input, name);
+export function nameOrigin(input: HashInput, name: NameHash, inUse: Era, inUseNames?: boolean): NameOrigin {
+  const naming = erasNaming(input, name, inUseNames === undefined ? undefined : { era: inUse, named: inUseNames });
   const eras = naming.map((e) => e.id);
   if (naming.includes(inUse)) return { eras, from: inUse.id, to: lastDay(inUse), changedBy: null, message: `named under the rules in use (${inUse.id})` };
   const all = runs(naming);
@@ -81,7 +92,7 @@ export function judgeRecording(input: HashInput, name: NameHash | null, era: Era
   const { hash } = requestHash(input, era);
   if (name === null) return { hash, reachable: null, origin: null };
   const reachable = hash !== null && nameAgrees(name, hash);
-  return { hash, reachable, origin: reachable ? null : nameOrigin(input, name, era) };
+  return { hash, reachable, origin: reachable ? null : nameOrigin(input, name, era, hash !== null ? false : undefined) };
 }
 
 /** What finding superseded recordings needs of each judged file. */
