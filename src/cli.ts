@@ -11,6 +11,7 @@ import { ORPHAN_REASONS, type OrphanReason } from "./core/prune/reasons.js";
 import { WARNING_RULES, type WarningRule } from "./core/types.js";
 import { parseRulesChoice, RulesChoiceError, type RulesChoice } from "./core/rules/detect.js";
 import { EXIT_CODES, type CommonOptions, type Outcome } from "./options.js";
+import { FORMATS, type FormatName } from "./report/index.js";
 import { processOutput, type Output } from "./report/output.js";
 import { VERSION } from "./version.js";
 
@@ -127,7 +128,7 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .command("validate")
     .description("check JSON syntax, the recording schema and the recorder's rules (hash, ids, format)")
     .argument("[paths...]", "files, directories or globs (default: **/recordings/**/*.json under --root)")
-    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "github"]).default("text"))
+    .addOption(new Option("--format <format>", "output format").choices(FORMATS.validate).default("text"))
     .option("--strict", "warnings (unreachable, rec- ids, formatting) fail too", false)
     .option("--schema <file>", "validate against this JSON Schema instead of the bundled one")
     .addOption(repeatableChoice("--ignore <rule>", "neither check nor report this warning rule (repeatable)", WARNING_RULES))
@@ -139,7 +140,7 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
       async (
         paths: string[],
         opts: {
-          format: "text" | "json" | "github";
+          format: FormatName<"validate">;
           strict: boolean;
           schema?: string;
           ignore?: WarningRule[];
@@ -150,12 +151,10 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
         cmd: Command,
       ) => {
         const { validateCommand } = await import("./commands/validate.js");
-        const c = await common(cmd, makeOutput);
-        const format = c.json ? "json" : opts.format;
         sink.outcome = await validateCommand({
-          ...c,
+          ...(await common(cmd, makeOutput)),
           paths,
-          format,
+          format: opts.format,
           strict: opts.strict,
           schema: opts.schema ?? null,
           ignore: opts.ignore ?? [],
@@ -294,7 +293,7 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .usage("[options] [<base> [<head>]] [paths...]")
     .description("what really changed in the recordings between two git revisions (or a revision and the working tree)")
     .argument("[revisions-and-paths...]", "[<base> (default HEAD) [<head> (default: the working tree)]] [paths…]")
-    .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
+    .addOption(new Option("--format <format>", "output format").choices(FORMATS.changes).default("text"))
     .option("--revert-noise", "restore the base version of every noise-only modified recording (dry run unless --write)", false)
     .option("--write", "with --revert-noise: restore them (index and working tree)", false)
     .addHelpText(
@@ -308,10 +307,9 @@ Examples:
   $ recctl changes origin/main tests/integration/inference
   $ recctl changes origin/main --revert-noise --write     keep only the real changes`,
     )
-    .action(async (args: string[], opts: { format: "text" | "markdown" | "json"; revertNoise: boolean; write: boolean }, cmd: Command) => {
+    .action(async (args: string[], opts: { format: FormatName<"changes">; revertNoise: boolean; write: boolean }, cmd: Command) => {
       const { changesCommand } = await import("./commands/changes.js");
-      const c = await common(cmd, makeOutput);
-      sink.outcome = await changesCommand({ ...c, args, format: c.json ? "json" : opts.format, revertNoise: opts.revertNoise, write: opts.write });
+      sink.outcome = await changesCommand({ ...(await common(cmd, makeOutput)), args, format: opts.format, revertNoise: opts.revertNoise, write: opts.write });
     });
 
   program

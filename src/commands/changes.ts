@@ -7,12 +7,14 @@
 import type { CommonOptions, Outcome } from "../options.js";
 import { worst } from "../options.js";
 import { collectChanges, GitError, isReal, revertNoise, type ChangesResult, type Reversion } from "../core/changes/index.js";
-import { changesReporters, printChangesErrors, type ChangesFormat } from "../report/changes.js";
+import { printChangesErrors } from "../report/changes.js";
+import { reporterFor, type FormatName } from "../report/index.js";
 
 export interface ChangesCommandOptions extends CommonOptions {
   /** `[<base> [<head>]] [paths…]` as given. */
   args: string[];
-  format: ChangesFormat;
+  /** `--format`; `--json` (in CommonOptions) wins over it. */
+  format: FormatName<"changes">;
   revertNoise: boolean;
   write: boolean;
 }
@@ -37,6 +39,6 @@ export async function changesCommand(opts: ChangesCommandOptions): Promise<Outco
     return "error";
   }
   printChangesErrors(output, result);
-  changesReporters[opts.json ? "json" : opts.format](output, { result, reversion });
+  (await reporterFor("changes", opts))(output, { result, reversion });
   return worst(result.errors.length > 0 ? "error" : "ok", result.files.some(isReal) ? "findings" : "ok");
 }

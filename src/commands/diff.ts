@@ -5,7 +5,7 @@ import type { CommonOptions, Outcome } from "../options.js";
 import { diffRecordings, diffSide, IgnoreError, markHashRelevant, parseIgnore, type DiffOptions, type RequestHasher } from "../core/diff/index.js";
 import { isStreamPath } from "../core/read.js";
 import { exactRequest, isObject, readRecording, RecordingError, type Recording } from "../core/recording.js";
-import { diffReporters } from "../report/diff.js";
+import { reporterFor } from "../report/index.js";
 import { printFileError, printRefError, type Output } from "../report/output.js";
 
 export interface DiffCommandOptions extends CommonOptions {
@@ -69,6 +69,6 @@ export async function diffCommand(opts: DiffCommandOptions): Promise<Outcome> {
   const diff = diffRecordings(diffSide(a.data, options), diffSide(b.data, options), options);
   // Each request difference says whether it changes the hash under the rules in use.
   if (diff.request.length > 0) markHashRelevant(diff.request, exactRequest(a.rec), exactRequest(b.rec), opts.hasher);
-  (opts.json ? diffReporters.json : diffReporters.text)(output, { a: a.file, b: b.file, diff });
+  (await reporterFor("diff", opts))(output, { a: a.file, b: b.file, diff });
   return diff.same ? "ok" : "findings";
 }

@@ -9,7 +9,7 @@ import { discover } from "../core/discover.js";
 import { currentRules, type RequestHasher } from "../core/diff/index.js";
 import { buildIndex, explainMiss, findMisses, givenRequest, type CapturedRequest, type ExplainedMiss, type Miss } from "../core/explain/index.js";
 import { RecordingError } from "../core/recording.js";
-import { explainReporters } from "../report/explain.js";
+import { reporterFor } from "../report/index.js";
 import { printFileError, type Output } from "../report/output.js";
 
 export interface ExplainCommandOptions extends CommonOptions {
@@ -92,7 +92,7 @@ export async function explainCommand(opts: ExplainCommandOptions): Promise<Outco
   const explained: ExplainedMiss[] = misses.map((miss) =>
     explainMiss(miss, index, given.get(miss) ?? null, { limit: opts.candidates, hasher, show: (f) => output.path(f) }),
   );
-  (opts.json ? explainReporters.json : explainReporters.text)(output, explained);
+  (await reporterFor("explain", opts))(output, { misses: explained });
   if (failed) return "error";
   return explained.some((m) => m.candidates.length === 0 && m.verdict.kind !== "recorded") ? "findings" : "ok";
 }

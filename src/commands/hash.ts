@@ -5,7 +5,8 @@ import { exactRequest, nameAgrees, readRecording } from "../core/recording.js";
 import { resolveRules, type RulesChoice } from "../core/rules/detect.js";
 import { NEWEST_ERA, type Era } from "../core/rules/eras.js";
 import { nameOrigin } from "../core/rules/judge.js";
-import { hashReporters, type HashRow } from "../report/hash.js";
+import type { HashRow } from "../report/hash.js";
+import { reporterFor } from "../report/index.js";
 import { perFile } from "./refs.js";
 
 export interface HashCommandOptions extends CommonOptions {
@@ -37,7 +38,7 @@ export async function hashCommand(opts: HashCommandOptions): Promise<Outcome> {
   const { output } = opts;
   const rules = await resolveRules(opts.rules ?? null, opts.root);
   const { rows, failed, expanded } = await perFile(opts, (file) => hashFile(file, rules.era));
-  (opts.json ? hashReporters.json : hashReporters.text)(output, rows, opts.explain, opts.refs.length !== 1 || expanded, rules);
+  (await reporterFor("hash", opts))(output, { rows, explain: opts.explain, many: opts.refs.length !== 1 || expanded, rules });
   if (failed) return "error";
   return rows.every((r) => r.matches || r.name_hash === null) ? "ok" : "findings";
 }

@@ -3,7 +3,8 @@ import type { CommonOptions, Outcome } from "../options.js";
 import { discover } from "../core/discover.js";
 import { runParallel } from "../core/parallel.js";
 import { isFailure, prepareTask, type RecordingSummary } from "../core/summary.js";
-import { listReporters, type GroupBy } from "../report/list.js";
+import { reporterFor } from "../report/index.js";
+import type { GroupBy } from "../report/list.js";
 import { printDiscovery, printFileError } from "../report/output.js";
 
 export interface ListFilters {
@@ -38,6 +39,6 @@ export async function listCommand(opts: ListCommandOptions): Promise<Outcome> {
       rows.push(r);
     }
   }
-  (opts.json ? listReporters.json : listReporters.text)(output, rows, opts.groupBy, found.files.length);
+  (await reporterFor("list", opts))(output, { rows, groupBy: opts.groupBy, scanned: found.files.length });
   return failed ? "error" : "ok";
 }

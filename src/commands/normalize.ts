@@ -8,7 +8,8 @@ import { discover } from "../core/discover.js";
 import { printDiscovery } from "../report/output.js";
 import { isNormalizeFailure, normalizeMany, wouldChange } from "../core/normalize.js";
 import { findStaleTemps, foldersOf, sweepStaleTemps } from "../core/write.js";
-import { normalizeReporters, type NormalizeMode } from "../report/normalize.js";
+import { reporterFor } from "../report/index.js";
+import type { NormalizeMode } from "../report/normalize.js";
 import { printStaleTemps } from "../report/write.js";
 
 export interface NormalizeCommandOptions extends CommonOptions {
@@ -25,7 +26,7 @@ export async function normalizeCommand(opts: NormalizeCommandOptions): Promise<O
   // A run killed mid-write leaves its temporary file beside the recording: --write removes it.
   printStaleTemps(output, await sweepStaleTemps(await findStaleTemps(foldersOf(found.files)), opts.write), "--write");
   const mode: NormalizeMode = opts.write ? "write" : opts.check ? "check" : "dry-run";
-  normalizeReporters[opts.json ? "json" : "text"](output, results, mode);
+  (await reporterFor("normalize", opts))(output, { results, mode });
   if (found.missing.length > 0 || results.some(isNormalizeFailure)) return "error";
   const changed = results.some((r) => !isNormalizeFailure(r) && wouldChange(r));
   return opts.check && changed ? "findings" : "ok";

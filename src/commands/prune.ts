@@ -7,7 +7,8 @@ import { ManifestError, type Manifest } from "../core/collected.js";
 import { prune, readManifests, type MaxDelete, type OrphanReason, type PruneResult } from "../core/prune/index.js";
 import type { RulesChoice } from "../core/rules/detect.js";
 import { printDiscovery } from "../report/output.js";
-import { printPruneNotices, pruneReporters } from "../report/prune.js";
+import { reporterFor } from "../report/index.js";
+import { printPruneNotices } from "../report/prune.js";
 
 export interface PruneCommandOptions extends CommonOptions {
   paths: string[];
@@ -55,7 +56,7 @@ export async function pruneCommand(opts: PruneCommandOptions): Promise<Outcome> 
   });
   printDiscovery(output, result.discovery, opts.paths, opts.root);
   printPruneNotices(output, result);
-  pruneReporters[opts.json ? "json" : "text"](output, result);
+  (await reporterFor("prune", opts))(output, result);
   return outcomeOf(opts, result);
 }
 

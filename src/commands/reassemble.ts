@@ -2,7 +2,8 @@
 import type { CommonOptions, Outcome } from "../options.js";
 import { isObject, readRecording } from "../core/recording.js";
 import { detectFamily, NoAnswerError, reassemble } from "../core/reassemble/index.js";
-import { reassembleReporters, type AnswerRow, type SkippedRow } from "../report/reassemble.js";
+import { reporterFor } from "../report/index.js";
+import type { AnswerRow, SkippedRow } from "../report/reassemble.js";
 import { perFile } from "./refs.js";
 
 export interface ReassembleCommandOptions extends CommonOptions {
@@ -31,6 +32,6 @@ export async function reassembleCommand(opts: ReassembleCommandOptions): Promise
     output.err(`recctl: ${output.path(only.file)} ${only.reason}`);
     return "error";
   }
-  (opts.json ? reassembleReporters.json : reassembleReporters.text)(output, rows, !single);
+  (await reporterFor("reassemble", opts))(output, { rows, many: !single });
   return failed ? "error" : "ok";
 }

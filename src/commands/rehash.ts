@@ -7,7 +7,7 @@ import { discover } from "../core/discover.js";
 import { applyRehash, planRehash } from "../core/rehash/index.js";
 import { resolveRules, type RulesChoice } from "../core/rules/detect.js";
 import { printDiscovery, printFileError } from "../report/output.js";
-import { rehashReporters } from "../report/rehash.js";
+import { reporterFor } from "../report/index.js";
 
 export interface RehashCommandOptions extends CommonOptions {
   paths: string[];
@@ -31,7 +31,7 @@ export async function rehashCommand(opts: RehashCommandOptions): Promise<Outcome
   }
   const applied = opts.write ? await applyRehash(plan) : null;
   for (const f of applied?.failures ?? []) printFileError(output, f);
-  rehashReporters[opts.json ? "json" : "text"](output, plan, rules, applied);
+  (await reporterFor("rehash", opts))(output, { plan, rules, applied });
   if (found.missing.length > 0 || plan.failures.length > 0 || (applied?.failures.length ?? 0) > 0) return "error";
   return plan.entries.some((e) => e.action === "conflict") ? "findings" : "ok";
 }

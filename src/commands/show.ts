@@ -4,7 +4,8 @@ import { inspect } from "../core/inspect.js";
 import { readText, ReadError } from "../core/read.js";
 import { readRecording, RecordingError } from "../core/recording.js";
 import { RefError, resolveRef } from "../core/resolve.js";
-import { printMissHint, showReporters } from "../report/show.js";
+import { reporterFor } from "../report/index.js";
+import { printMissHint } from "../report/show.js";
 import { printFileError, printRefError } from "../report/output.js";
 import { resolveRules, type RulesChoice } from "../core/rules/detect.js";
 
@@ -40,7 +41,7 @@ export async function showCommand(opts: ShowCommandOptions): Promise<Outcome> {
   try {
     const rec = await readRecording(file);
     const rules = await resolveRules(opts.rules ?? null, opts.root);
-    (opts.json ? showReporters.json : showReporters.text)(output, inspect(rec, rules.era), rules);
+    (await reporterFor("show", opts))(output, { inspection: inspect(rec, rules.era), rules });
     return "ok";
   } catch (err) {
     if (!(err instanceof RecordingError)) throw err;

@@ -9,7 +9,7 @@ import { isStreamPath } from "../core/read.js";
 import { DEFAULT_CACHE_DIR, ResultCache } from "../core/cache/store.js";
 import { CACHED_TASK, cacheSalt } from "../core/cache/validate.js";
 import type { WarningRule } from "../core/types.js";
-import type { ValidateFormat } from "../report/validate.js";
+import { reporterFor, type FormatName } from "../report/index.js";
 import { resolveRules, type RulesChoice } from "../core/rules/detect.js";
 
 /** The validation task's module (core/validate.js); workers import it by this URL. */
@@ -17,7 +17,8 @@ const VALIDATE_TASK = new URL("../core/validate.js", import.meta.url);
 
 export interface ValidateCommandOptions extends CommonOptions {
   paths: string[];
-  format: ValidateFormat;
+  /** `--format`; `--json` (in CommonOptions) wins over it. */
+  format: FormatName<"validate">;
   strict: boolean;
   schema: string | null;
   ignore: WarningRule[];
@@ -52,7 +53,7 @@ export async function validateCommand(opts: ValidateCommandOptions): Promise<Out
   // (pre-commit) never start one. (Started before this thread loads the validation modules.)
   const whole = opts.paths.length === 0 || opts.paths.some((p) => !p.endsWith(".json") && !isStreamPath(p));
   const pool = whole && cache?.warm !== true ? startWorkers(cache === null ? VALIDATE_TASK : CACHED_TASK) : undefined;
-  const [{ validateReporters, printCacheStats }, found] = await Promise.all([import("../report/validate.js"), discover(opts.paths, opts.root)]);
+  const [report, found] = await Promise.all([reporterFor("validate", opts), discover(opts.paths, opts.root)]);
   printDiscovery(output, found, opts.paths, opts.root);
   let reports;
   if (cache === null) {
@@ -65,8 +66,8 @@ export async function validateCommand(opts: ValidateCommandOptions): Promise<Out
     if (problem !== null) output.err(`recctl: ${problem}`);
   }
   // The era matters to the summary only when the name hash was checked.
-  validateReporters[opts.format](output, reports, opts.strict, opts.ignore.includes("name-hash") ? null : rules);
-  if (opts.cacheStats) printCacheStats(output, cache);
+  report(output, { reports, strict: opts.strict, rules: opts.ignore.includes("name-hash") ? null : rules });
+  if (opts.cacheStats) (await import("../report/validate.js")).printCacheStats(output, cache);
   const ioFailed = reports.some((r) => r.errors.some((e) => e.rule === "io"));
   if (found.missing.length > 0 || ioFailed) return "error";
   const failed = reports.some((r) => !r.valid || (opts.strict && r.warnings.length > 0));

@@ -11,7 +11,8 @@ import { isRecorderFormatted, proveFormatted, type FormatProof } from "./format.
 import { runParallel } from "./parallel.js";
 import { recorderFormat } from "./pydumps.js";
 import { parseExact, PyJsonParseError, type PyDict, type PyValue } from "./pyjson.js";
-import { isObject, readRecordingSync, RecordingError, type NameHash, type Recording, type Rule } from "./recording.js";
+import { isObject, readRecordingSync, RecordingError, type NameHash, type Recording } from "./recording.js";
+import type { Rule } from "./types.js";
 import { writeAtomic, WriteError } from "./write.js";
 
 // ---------------------------------------------------------------------------------------------

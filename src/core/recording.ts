@@ -10,19 +10,8 @@ import { readBytes, ReadError } from "./read.js";
 import { proveFormatted } from "./format.js";
 import type { HashInput } from "./hash.js";
 import { topLevelSpans } from "./spans.js";
+import type { Rule } from "./types.js";
 
-/** The rule a finding comes from; stable names, printed and in `--json`. */
-export type Rule =
-  | "io"
-  | "utf8"
-  | "json"
-  | "schema"
-  | "stream-shape"
-  | "chunk-type"
-  | "name-hash"
-  | "rec-id"
-  | "test-id"
-  | "format";
 
 /** A problem in one file, with where it is. Line and column are 1-based; null when unknown. */
 export class RecordingError extends Error {

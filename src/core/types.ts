@@ -63,6 +63,21 @@ export interface Reassembled {
   error: RecordedError | null;
 }
 
-/** `validate`'s warning rules: the findings `--strict` fails on and `--ignore` leaves unchecked. */
+/**
+ * The rules a finding comes from (SPEC, validate): stable names, printed and in `--json`. This is
+ * the one list; everything else imports it.
+ */
+/** Error rules: a finding of one makes the file invalid (`io`, `utf8`, `json` come from reading it). */
+export const ERROR_RULES = ["io", "utf8", "json", "schema", "stream-shape", "chunk-type", "test-id"] as const;
+/** Warning rules: the findings `--strict` fails on and `--ignore` leaves unchecked. */
 export const WARNING_RULES = ["name-hash", "rec-id", "format"] as const;
+export type ErrorRule = (typeof ERROR_RULES)[number];
 export type WarningRule = (typeof WARNING_RULES)[number];
+export type Rule = ErrorRule | WarningRule;
+
+const RULES: ReadonlySet<string> = new Set<Rule>([...ERROR_RULES, ...WARNING_RULES]);
+
+/** A rule name recctl knows (a cache written by another build may hold others). */
+export function isRule(name: unknown): name is Rule {
+  return typeof name === "string" && RULES.has(name);
+}

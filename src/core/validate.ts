@@ -18,9 +18,8 @@ import {
   recordingFromBytes,
   RecordingError,
   type Recording,
-  type Rule,
 } from "./recording.js";
-import type { WarningRule } from "./types.js";
+import type { Rule, WarningRule } from "./types.js";
 import { eraById, NEWEST_ERA, type Era } from "./rules/eras.js";
 import { nameOrigin } from "./rules/judge.js";
 

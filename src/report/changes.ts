@@ -8,6 +8,7 @@
 import { basename, dirname, join } from "node:path";
 import { isReal, type ChangesError, type ChangesResult, type FileChange, type Reversion } from "../core/changes/index.js";
 import { located, printJson, type Output } from "./output.js";
+import type { Reporters } from "./index.js";
 
 export interface ChangesReport {
   result: ChangesResult;
@@ -196,5 +197,4 @@ function json(output: Output, report: ChangesReport): void {
   printJson(output, document);
 }
 
-export const changesReporters = { text, markdown, json } as const;
-export type ChangesFormat = keyof typeof changesReporters;
+export const changesReporters: Reporters<"changes"> = { text, markdown, json };

@@ -10,6 +10,7 @@ import { diffLines } from "diff/lib/diff/line.js";
 import { diffWordsWithSpace } from "diff/lib/diff/word.js";
 import { isVector, type Change, type Comparison, type RecordingDiff, type ResponseChange } from "../core/diff/index.js";
 import { printJson, type Output } from "./output.js";
+import type { Reporters } from "./index.js";
 
 export interface DiffReport {
   a: string;
@@ -337,4 +338,4 @@ function json(output: Output, report: DiffReport): void {
   });
 }
 
-export const diffReporters = { text, json } as const;
+export const diffReporters: Reporters<"diff"> = { text, json };

@@ -4,6 +4,12 @@
  */
 import { TIER_LABELS, type Candidate, type Difference, type ExplainedMiss } from "../core/explain/index.js";
 import { printJson, type Output } from "./output.js";
+import type { Reporters } from "./index.js";
+
+/** What `explain` hands its reporter. */
+export interface ExplainReport {
+  misses: readonly ExplainedMiss[];
+}
 
 const VALUE_WIDTH = 100;
 const CONTEXT = 30;
@@ -109,14 +115,14 @@ function renderMiss(miss: ExplainedMiss, n: number, total: number, output: Outpu
   return lines;
 }
 
-function text(output: Output, misses: readonly ExplainedMiss[]): void {
+function text(output: Output, { misses }: ExplainReport): void {
   const blocks = misses.map((m, i) => renderMiss(m, i + 1, misses.length, output).join("\n"));
   const unexplained = misses.filter((m) => m.candidates.length === 0 && m.verdict.kind !== "recorded").length;
   const summary = `${misses.length} replay miss${misses.length === 1 ? "" : "es"}${unexplained === 0 ? "" : `, ${unexplained} without any candidate`}`;
   output.out([...blocks, summary].join("\n\n"));
 }
 
-function json(output: Output, misses: readonly ExplainedMiss[]): void {
+function json(output: Output, { misses }: ExplainReport): void {
   printJson(output, {
     misses: misses.map((m) => ({
       kind: m.kind,
@@ -140,4 +146,4 @@ function json(output: Output, misses: readonly ExplainedMiss[]): void {
   });
 }
 
-export const explainReporters = { text, json } as const;
+export const explainReporters: Reporters<"explain"> = { text, json };

@@ -4,6 +4,7 @@ import type { NameOrigin } from "../core/rules/judge.js";
 import type { RequestKind } from "../core/types.js";
 import { printJson, type Output } from "./output.js";
 import { rulesLine } from "./rules.js";
+import type { Reporters } from "./index.js";
 
 export interface HashRow {
   file: string;
@@ -19,7 +20,17 @@ export interface HashRow {
   origin: NameOrigin | null;
 }
 
-function text(output: Output, rows: readonly HashRow[], explain: boolean, _many: boolean, rules: RulesInUse): void {
+/** What `hash` hands its reporter. */
+export interface HashReport {
+  rows: readonly HashRow[];
+  /** `--explain`: the normalized JSON that is hashed, too. */
+  explain: boolean;
+  /** Several refs, or a folder or glob: JSON is an array even for one row. */
+  many: boolean;
+  rules: RulesInUse;
+}
+
+function text(output: Output, { rows, explain, rules }: HashReport): void {
   const c = output.color;
   for (const r of rows) {
     const verdict =
@@ -36,7 +47,7 @@ function text(output: Output, rows: readonly HashRow[], explain: boolean, _many:
   if (rows.length > 0) output.out(c.dim(rulesLine(output, rules)));
 }
 
-function json(output: Output, rows: readonly HashRow[], explain: boolean, many: boolean): void {
+function json(output: Output, { rows, explain, many }: HashReport): void {
   const shaped = rows.map((r) => ({
     file: output.path(r.file),
     kind: r.kind,
@@ -51,4 +62,4 @@ function json(output: Output, rows: readonly HashRow[], explain: boolean, many: 
   printJson(output, many ? shaped : (shaped[0] ?? null));
 }
 
-export const hashReporters = { text, json } as const;
+export const hashReporters: Reporters<"hash"> = { text, json };

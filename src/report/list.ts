@@ -2,8 +2,18 @@
 import Table from "cli-table3";
 import type { RecordingSummary } from "../core/summary.js";
 import { printJson, type Output } from "./output.js";
+import type { Reporters } from "./index.js";
 
 export type GroupBy = "test" | "model" | "endpoint" | "none";
+
+/** What `list` hands its reporter. */
+export interface ListReport {
+  /** The rows the filters kept. */
+  rows: readonly RecordingSummary[];
+  groupBy: GroupBy;
+  /** How many files were found (the summary counts what was filtered out). */
+  scanned: number;
+}
 
 function groupKey(row: RecordingSummary, by: GroupBy): string {
   if (by === "test") return row.test_id?.replace(/\[.*\]$/s, "") ?? "(no test_id: shared)";
@@ -48,7 +58,7 @@ function renderTable(head: string[], rows: Cell[][], coloured: boolean): string 
   return parts.join("\n");
 }
 
-function text(output: Output, rows: readonly RecordingSummary[], by: GroupBy, scanned: number): void {
+function text(output: Output, { rows, groupBy: by, scanned }: ListReport): void {
   const c = output.color;
   const groups = new Map<string, RecordingSummary[]>();
   for (const row of rows) {
@@ -86,8 +96,8 @@ function text(output: Output, rows: readonly RecordingSummary[], by: GroupBy, sc
   );
 }
 
-function json(output: Output, rows: readonly RecordingSummary[]): void {
+function json(output: Output, { rows }: ListReport): void {
   printJson(output, rows.map((r) => ({ ...r, file: output.path(r.file) })));
 }
 
-export const listReporters = { text, json } as const;
+export const listReporters: Reporters<"list"> = { text, json };

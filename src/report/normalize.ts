@@ -10,8 +10,15 @@
  */
 import { isNormalizeFailure, wouldChange, type Change, type NormalizeFailure, type NormalizeOutcome, type NormalizeResult } from "../core/normalize.js";
 import { printJson, type Output } from "./output.js";
+import type { Reporters } from "./index.js";
 
 export type NormalizeMode = "dry-run" | "check" | "write";
+
+/** What `normalize` hands its reporter. */
+export interface NormalizeReport {
+  results: readonly NormalizeResult[];
+  mode: NormalizeMode;
+}
 
 export interface NormalizeSummary {
   files: number;
@@ -68,7 +75,7 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-function text(output: Output, results: readonly NormalizeResult[], mode: NormalizeMode): void {
+function text(output: Output, { results, mode }: NormalizeReport): void {
   const c = output.color;
   for (const r of results) {
     if (isNormalizeFailure(r)) {
@@ -96,7 +103,7 @@ function text(output: Output, results: readonly NormalizeResult[], mode: Normali
 // ---------------------------------------------------------------------------------------------
 // JSON
 
-function json(output: Output, results: readonly NormalizeResult[]): void {
+function json(output: Output, { results }: NormalizeReport): void {
   const files = results
     .filter((r) => isNormalizeFailure(r) || wouldChange(r) || r.notes.length > 0)
     .map((r) =>
@@ -108,4 +115,4 @@ function json(output: Output, results: readonly NormalizeResult[]): void {
   for (const r of results) if (isNormalizeFailure(r)) output.err(describeFailure(output, r));
 }
 
-export const normalizeReporters = { text, json } as const;
+export const normalizeReporters: Reporters<"normalize"> = { text, json };

@@ -4,6 +4,7 @@ import { splitTestId } from "../core/collected.js";
 import { ORPHAN_REASONS, type Guard, type IndexOrphan, type Orphan, type OrphanReason, type PruneResult, type RemovalOutcome } from "../core/prune/index.js";
 import type { RepoRootSource } from "../core/repo-root.js";
 import { printJson, type Output } from "./output.js";
+import type { Reporters } from "./index.js";
 import { printStaleTemps } from "./write.js";
 
 function plural(n: number, word: string): string {
@@ -185,4 +186,4 @@ function json(output: Output, result: PruneResult): void {
   });
 }
 
-export const pruneReporters = { text, json } as const;
+export const pruneReporters: Reporters<"prune"> = { text, json };

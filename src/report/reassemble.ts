@@ -2,6 +2,7 @@
 import type { Reassembled, ResponseFamily } from "../core/types.js";
 import { renderAnswer } from "./answer.js";
 import { printJson, type Output } from "./output.js";
+import type { Reporters } from "./index.js";
 
 export interface AnswerRow {
   file: string;
@@ -15,7 +16,14 @@ export interface SkippedRow {
   reason: string;
 }
 
-function text(output: Output, rows: readonly (AnswerRow | SkippedRow)[], many: boolean): void {
+/** What `reassemble` hands its reporter. */
+export interface ReassembleReport {
+  rows: readonly (AnswerRow | SkippedRow)[];
+  /** Several files, or a folder or glob: headed sections, and a JSON array. */
+  many: boolean;
+}
+
+function text(output: Output, { rows, many }: ReassembleReport): void {
   const c = output.color;
   rows.forEach((row, i) => {
     if (many) output.out(`${i > 0 ? "\n" : ""}${c.bold(`==> ${output.path(row.file)} <==`)}`);
@@ -33,7 +41,7 @@ function shape(output: Output, row: AnswerRow): Record<string, unknown> {
   return { file: output.path(row.file), kind, streaming, model, choices, usage, ...(error === null ? {} : { error }) };
 }
 
-function json(output: Output, rows: readonly (AnswerRow | SkippedRow)[], many: boolean): void {
+function json(output: Output, { rows, many }: ReassembleReport): void {
   const answers: Record<string, unknown>[] = [];
   for (const row of rows) {
     if ("reason" in row) output.err(`recctl: ${output.path(row.file)} ${row.reason} (skipped)`);
@@ -42,4 +50,4 @@ function json(output: Output, rows: readonly (AnswerRow | SkippedRow)[], many: b
   printJson(output, many ? answers : (answers[0] ?? null));
 }
 
-export const reassembleReporters = { text, json } as const;
+export const reassembleReporters: Reporters<"reassemble"> = { text, json };

@@ -8,6 +8,15 @@ import type { ApplyResult, RehashAction, RehashPlan } from "../core/rehash/index
 import type { RulesInUse } from "../core/rules/detect.js";
 import { printJson, type Output } from "./output.js";
 import { rulesLine, rulesReason } from "./rules.js";
+import type { Reporters } from "./index.js";
+
+/** What `rehash` hands its reporter. */
+export interface RehashReport {
+  plan: RehashPlan;
+  rules: RulesInUse;
+  /** With --write: what was done; null on a dry run. */
+  applied: ApplyResult | null;
+}
 
 export interface RehashSummary {
   scanned: number;
@@ -37,7 +46,7 @@ export function summarize(plan: RehashPlan): RehashSummary {
 
 const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
 
-function text(output: Output, plan: RehashPlan, rules: RulesInUse, applied: ApplyResult | null): void {
+function text(output: Output, { plan, rules, applied }: RehashReport): void {
   const c = output.color;
   const done = new Set(applied?.done.map((e) => e.file) ?? []);
   const colour: Record<RehashAction, (s: string) => string> = { rename: c.green, "remove-duplicate": c.cyan, superseded: c.yellow, conflict: c.red };
@@ -60,7 +69,7 @@ function text(output: Output, plan: RehashPlan, rules: RulesInUse, applied: Appl
   output.out(c.dim(rulesLine(output, rules)));
 }
 
-function json(output: Output, plan: RehashPlan, rules: RulesInUse, applied: ApplyResult | null): void {
+function json(output: Output, { plan, rules, applied }: RehashReport): void {
   const done = new Set(applied?.done.map((e) => e.file) ?? []);
   printJson(output, {
     summary: { ...summarize(plan), rules_source: rules.source, rules_reason: rulesReason(output, rules), written: applied !== null },
@@ -74,4 +83,4 @@ function json(output: Output, plan: RehashPlan, rules: RulesInUse, applied: Appl
   });
 }
 
-export const rehashReporters = { text, json } as const;
+export const rehashReporters: Reporters<"rehash"> = { text, json };

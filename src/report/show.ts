@@ -4,13 +4,20 @@ import { renderAnswer } from "./answer.js";
 import { printJson, type Output } from "./output.js";
 import type { RulesInUse } from "../core/rules/detect.js";
 import { rulesJson, rulesLine } from "./rules.js";
+import type { Reporters } from "./index.js";
+
+/** What `show` hands its reporter. */
+export interface ShowReport {
+  inspection: Inspection;
+  rules: RulesInUse;
+}
 
 function oneLine(text: string, width = 100): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
 }
 
-function text(output: Output, s: Inspection, rules: RulesInUse): void {
+function text(output: Output, { inspection: s, rules }: ShowReport): void {
   const c = output.color;
   const label = (name: string): string => c.bold(name.padEnd(9));
   output.out(`${label("file")} ${output.path(s.file)}`);
@@ -51,7 +58,7 @@ function text(output: Output, s: Inspection, rules: RulesInUse): void {
   }
 }
 
-function json(output: Output, s: Inspection, rules: RulesInUse): void {
+function json(output: Output, { inspection: s, rules }: ShowReport): void {
   printJson(output, { ...s, ...rulesJson(rules), file: output.path(s.file) });
 }
 
@@ -60,4 +67,4 @@ export function printMissHint(output: Output, message: string): void {
   output.err(`recctl: ${message}; from a replay miss? recctl explain reads the test output or server.log (pytest … 2>&1 | recctl explain) and lists the nearest recordings`);
 }
 
-export const showReporters = { text, json } as const;
+export const showReporters: Reporters<"show"> = { text, json };

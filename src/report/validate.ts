@@ -4,6 +4,16 @@ import type { FileReport, Finding } from "../core/validate.js";
 import { printJson, type Output } from "./output.js";
 import type { RulesInUse } from "../core/rules/detect.js";
 import { rulesJson, rulesLine } from "./rules.js";
+import type { Reporters } from "./index.js";
+
+/** What `validate` hands its reporter. */
+export interface ValidateReport {
+  reports: readonly FileReport[];
+  /** `--strict`: warnings fail too. */
+  strict: boolean;
+  /** The era in use, when the name hash was checked (else null: not shown). */
+  rules: RulesInUse | null;
+}
 
 export interface ValidateSummary {
   files: number;
@@ -32,7 +42,7 @@ export function describe(f: Finding): string {
   return f.pointer === "" && (f.rule === "json" || f.rule === "utf8" || f.rule === "io" || f.rule === "format") ? f.message : `${f.pointer || "/"} ${f.message}`;
 }
 
-function text(output: Output, reports: readonly FileReport[], strict: boolean, rules: RulesInUse | null = null): void {
+function text(output: Output, { reports, strict, rules }: ValidateReport): void {
   const c = output.color;
   for (const r of reports) {
     for (const f of r.errors) output.out(`${c.bold(where(output, r.file, f))}: ${c.red("error")} ${describe(f)} ${c.dim(`(${f.rule})`)}`);
@@ -58,7 +68,7 @@ function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
-function github(output: Output, reports: readonly FileReport[], strict: boolean): void {
+function github(output: Output, { reports, strict }: ValidateReport): void {
   const emit = (level: string, file: string, f: Finding): void => {
     const props = [`file=${escapeProperty(output.path(file))}`];
     if (f.line !== null) props.push(`line=${f.line}`, `col=${f.column ?? 1}`);
@@ -74,19 +84,14 @@ function github(output: Output, reports: readonly FileReport[], strict: boolean)
   output.err(`recctl validate: ${plural(s.files, "file")}, ${s.invalid} invalid, ${plural(s.warnings, "warning")}`);
 }
 
-function json(output: Output, reports: readonly FileReport[], rules: RulesInUse | null = null): void {
+function json(output: Output, { reports, rules }: ValidateReport): void {
   printJson(output, {
     summary: { ...summarize(reports), ...(rules === null ? {} : rulesJson(rules)) },
     files: reports.map((r) => ({ ...r, file: output.path(r.file) })),
   });
 }
 
-export const validateReporters = {
-  text,
-  json: (o: Output, r: readonly FileReport[], _strict: boolean, rules: RulesInUse | null = null) => json(o, r, rules),
-  github,
-} as const;
-export type ValidateFormat = keyof typeof validateReporters;
+export const validateReporters: Reporters<"validate"> = { text, json, github };
 
 /** How the run used the result cache, on stderr (RECCTL_CACHE_STATS=1): for tests and tuning. */
 export function printCacheStats(output: Output, cache: ResultCache | null): void {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, type Stats } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, type Stats } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -82,4 +82,22 @@ test("a partial run keeps the entries of files it did not see; a whole-tree run 
   assert.ok(whole.byStat(a, stats(2, 2)));
   whole.save(true);
   assert.deepEqual(files(), ["a.json"]);
+});
+
+test("a cache whose finding names a rule recctl does not know is foreign: ignored, not trusted", (t) => {
+  const { dir, root } = fresh(t);
+  const file = join(root, "a.json");
+  const key = contentKey(file, Buffer.from("a"));
+  const finding = { pointer: "", line: 1, column: 1, message: "is wrong", rule: "format" as const };
+  const first = ResultCache.open(dir, root, SALT, 1_800_000_000_000);
+  first.record(file, stats(1, 1), key, { valid: true, errors: [], warnings: [finding] });
+  first.save(true);
+  const cacheFile = join(dir, "validate.json");
+  const text = readFileSync(cacheFile, "utf8");
+  assert.ok(text.includes('"format"]'), "the stored finding carries its rule last");
+  writeFileSync(cacheFile, text.replace('"format"]', '"made-up-rule"]'));
+  const next = ResultCache.open(dir, root, SALT);
+  assert.equal(next.warm, false);
+  assert.equal(next.byContent(file, stats(1, 1), key), undefined);
+  assert.notEqual(next.stats.discarded, null);
 });

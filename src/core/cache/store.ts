@@ -17,6 +17,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
+import { isRule, type Rule } from "../types.js";
 
 export const CACHE_FORMAT = "recctl-validate-cache";
 export const CACHE_FORMAT_VERSION = 1;
@@ -35,7 +36,7 @@ export interface CachedFinding {
   line: number | null;
   column: number | null;
   message: string;
-  rule: string;
+  rule: Rule;
 }
 
 /** A file's result without its path (which the caller knows). */
@@ -75,7 +76,7 @@ export function fingerprint(info: Stats): Fingerprint {
 }
 
 type FileEntry = [...Fingerprint, key: string];
-type StoredFinding = [pointer: string, line: number | null, column: number | null, message: string, rule: string];
+type StoredFinding = [pointer: string, line: number | null, column: number | null, message: string, rule: Rule];
 type StoredResult = [valid: 0 | 1, errors: StoredFinding[], warnings: StoredFinding[]];
 
 interface StoredCache {
@@ -103,8 +104,7 @@ function isFinding(v: unknown): v is StoredFinding {
     isPosition(v[1]) &&
     isPosition(v[2]) &&
     typeof v[3] === "string" &&
-    typeof v[4] === "string" &&
-    v[4] !== ""
+    isRule(v[4])
   );
 }
 

@@ -43,7 +43,7 @@ function statOf(file: string): Stats | undefined {
   }
 }
 
-const withFile = (file: string, r: CachedResult): FileReport => ({ file, valid: r.valid, errors: r.errors, warnings: r.warnings }) as FileReport;
+const withFile = (file: string, r: CachedResult): FileReport => ({ file, valid: r.valid, errors: r.errors, warnings: r.warnings });
 
 export async function validateCached(files: readonly string[], options: ValidateTaskOptions, cache: ResultCache, pool?: WorkerPool): Promise<FileReport[]> {
   const reports = new Array<FileReport>(files.length);
