@@ -112,7 +112,7 @@ export function buildProgram(sink: ExitSink, makeOutput: (color: boolean) => Pro
   const program = new Command("recctl")
     .description("Validate, inspect, diff and prune LLM API recordings (llama-stack / OGX test recorder).")
     .version(VERSION)
-    .option("--root <dir>", "where recordings are searched and test paths resolve", ".")
+    .option("--root <dir>", "where recordings are searched (test paths resolve against the repository root above it)", ".")
     .option("--json", "print one JSON document on stdout", false)
     .option("--no-color", "never colour the output")
     .showHelpAfterError("(run with --help for usage)")
@@ -227,10 +227,11 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .argument("<b>", "a file or a hash prefix")
     .option("--raw", "compare everything, chunk by chunk (no noise filtering)", false)
     .option("--ignore <pointer>", "also ignore this JSON pointer (repeatable)", collect, [])
+    .addOption(rulesOption())
     .addHelpText("after", EXAMPLES["diff"] ?? "")
-    .action(async (a: string, b: string, opts: { raw: boolean; ignore: string[] }, cmd: Command) => {
+    .action(async (a: string, b: string, opts: { raw: boolean; ignore: string[]; rules?: RulesChoice }, cmd: Command) => {
       const { diffCommand } = await import("./commands/diff.js");
-      sink.outcome = await diffCommand({ ...(await common(cmd, makeOutput)), a, b, raw: opts.raw, ignore: opts.ignore });
+      sink.outcome = await diffCommand({ ...(await common(cmd, makeOutput)), a, b, raw: opts.raw, ignore: opts.ignore, rules: opts.rules ?? null });
     });
 
   program
@@ -296,6 +297,7 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     .addOption(new Option("--format <format>", "output format").choices(FORMATS.changes).default("text"))
     .option("--revert-noise", "restore the base version of every noise-only modified recording (dry run unless --write)", false)
     .option("--write", "with --revert-noise: restore them (index and working tree)", false)
+    .addOption(rulesOption())
     .addHelpText(
       "after",
       `
@@ -307,9 +309,9 @@ Examples:
   $ recctl changes origin/main tests/integration/inference
   $ recctl changes origin/main --revert-noise --write     keep only the real changes`,
     )
-    .action(async (args: string[], opts: { format: FormatName<"changes">; revertNoise: boolean; write: boolean }, cmd: Command) => {
+    .action(async (args: string[], opts: { format: FormatName<"changes">; revertNoise: boolean; write: boolean; rules?: RulesChoice }, cmd: Command) => {
       const { changesCommand } = await import("./commands/changes.js");
-      sink.outcome = await changesCommand({ ...(await common(cmd, makeOutput)), args, format: opts.format, revertNoise: opts.revertNoise, write: opts.write });
+      sink.outcome = await changesCommand({ ...(await common(cmd, makeOutput)), args, format: opts.format, revertNoise: opts.revertNoise, write: opts.write, rules: opts.rules ?? null });
     });
 
   program
@@ -322,6 +324,7 @@ Examples:
       if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive integer.");
       return n;
     }, 3)
+    .addOption(rulesOption())
     .addHelpText(
       "after",
       `
@@ -332,9 +335,9 @@ Examples:
 
 Exit codes: 0 every miss explained, 1 some miss has no candidate, 2 usage errors or no miss in the input.`,
     )
-    .action(async (files: string[], opts: { request?: string; candidates: number }, cmd: Command) => {
+    .action(async (files: string[], opts: { request?: string; candidates: number; rules?: RulesChoice }, cmd: Command) => {
       const { explainCommand } = await import("./commands/explain.js");
-      sink.outcome = await explainCommand({ ...(await common(cmd, makeOutput)), files, request: opts.request ?? null, candidates: opts.candidates });
+      sink.outcome = await explainCommand({ ...(await common(cmd, makeOutput)), files, request: opts.request ?? null, candidates: opts.candidates, rules: opts.rules ?? null });
     });
 
   program

@@ -7,6 +7,7 @@
 import type { CommonOptions, Outcome } from "../options.js";
 import { worst } from "../options.js";
 import { collectChanges, GitError, isReal, revertNoise, type ChangesResult, type Reversion } from "../core/changes/index.js";
+import { hasherFor, type RulesChoice } from "../core/rules/detect.js";
 import { printChangesErrors } from "../report/changes.js";
 import { reporterFor, type FormatName } from "../report/index.js";
 
@@ -17,6 +18,8 @@ export interface ChangesCommandOptions extends CommonOptions {
   format: FormatName<"changes">;
   revertNoise: boolean;
   write: boolean;
+  /** `--rules`: the hash rules that pair a removed file with its rehashed twin; null: the repository's recorder, else the newest. */
+  rules: RulesChoice | null;
 }
 
 export async function changesCommand(opts: ChangesCommandOptions): Promise<Outcome> {
@@ -28,7 +31,8 @@ export async function changesCommand(opts: ChangesCommandOptions): Promise<Outco
   let result: ChangesResult;
   let reversion: Reversion | null = null;
   try {
-    result = collectChanges({ root: opts.root, cwd: process.cwd(), args: opts.args });
+    const { hasher } = await hasherFor(opts.rules, opts.root);
+    result = collectChanges({ root: opts.root, cwd: process.cwd(), args: opts.args, hasher });
     if (opts.revertNoise) {
       // A file that could not be read might be noise too: restoring the others is still right.
       reversion = revertNoise(result, opts.write);

@@ -2,7 +2,8 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { CommonOptions, Outcome } from "../options.js";
-import { diffRecordings, diffSide, IgnoreError, markHashRelevant, parseIgnore, type DiffOptions, type RequestHasher } from "../core/diff/index.js";
+import { diffRecordings, diffSide, IgnoreError, markHashRelevant, parseIgnore, type DiffOptions } from "../core/diff/index.js";
+import { hasherFor, type RulesChoice } from "../core/rules/detect.js";
 import { isStreamPath } from "../core/read.js";
 import { exactRequest, isObject, readRecording, RecordingError, type Recording } from "../core/recording.js";
 import { reporterFor } from "../report/index.js";
@@ -13,8 +14,8 @@ export interface DiffCommandOptions extends CommonOptions {
   b: string;
   raw: boolean;
   ignore: string[];
-  /** The hashing rules in use for `hash_relevant` (one parameter; default: the current recorder's). */
-  hasher?: RequestHasher;
+  /** `--rules`: the hash rules `hash_relevant` is judged by; null: the repository's recorder, else the newest. */
+  rules: RulesChoice | null;
 }
 
 /**
@@ -68,7 +69,7 @@ export async function diffCommand(opts: DiffCommandOptions): Promise<Outcome> {
   if (a === null || b === null) return "error";
   const diff = diffRecordings(diffSide(a.data, options), diffSide(b.data, options), options);
   // Each request difference says whether it changes the hash under the rules in use.
-  if (diff.request.length > 0) markHashRelevant(diff.request, exactRequest(a.rec), exactRequest(b.rec), opts.hasher);
+  if (diff.request.length > 0) markHashRelevant(diff.request, exactRequest(a.rec), exactRequest(b.rec), (await hasherFor(opts.rules, opts.root)).hasher);
   (await reporterFor("diff", opts))(output, { a: a.file, b: b.file, diff });
   return diff.same ? "ok" : "findings";
 }

@@ -6,7 +6,8 @@
 import { readFile } from "node:fs/promises";
 import type { CommonOptions, Outcome } from "../options.js";
 import { discover } from "../core/discover.js";
-import { currentRules, type RequestHasher } from "../core/diff/index.js";
+import type { RequestHasher } from "../core/hash.js";
+import { hasherFor, type RulesChoice } from "../core/rules/detect.js";
 import { buildIndex, explainMiss, findMisses, givenRequest, type CapturedRequest, type ExplainedMiss, type Miss } from "../core/explain/index.js";
 import { RecordingError } from "../core/recording.js";
 import { reporterFor } from "../report/index.js";
@@ -18,8 +19,8 @@ export interface ExplainCommandOptions extends CommonOptions {
   request: string | null;
   /** How many candidates to show per miss. */
   candidates: number;
-  /** The hashing rules in use (one parameter; default: the current recorder's). */
-  hasher?: RequestHasher;
+  /** `--rules`: the hash rules that say which differences change the hash; null: the repository's recorder, else the newest. */
+  rules: RulesChoice | null;
 }
 
 async function readStdin(): Promise<string> {
@@ -64,7 +65,7 @@ function assignRequest(file: string, misses: readonly Miss[], hasher: RequestHas
 
 export async function explainCommand(opts: ExplainCommandOptions): Promise<Outcome> {
   const { output } = opts;
-  const hasher = opts.hasher ?? currentRules;
+  const { hasher } = await hasherFor(opts.rules, opts.root);
   const { misses, failed } = await readInputs(opts.files, output);
   if (misses.length === 0) {
     const where = opts.files.length === 0 ? "standard input" : opts.files.join(" ");

@@ -215,6 +215,9 @@ function noRule(kind: RequestKind, era: Era): string {
   return "request has no known shape (inference, raw HTTP or tool)";
 }
 
+/** A request's hash under some era's rules: what commands that compare requests pass around. */
+export type RequestHasher = (input: HashInput) => HashResult;
+
 /** The hash the recorder of `era` (the newest by default) would name this request's file after. */
 export function requestHash(input: HashInput, era: Era = NEWEST_ERA): HashResult {
   const { testId, request } = input;

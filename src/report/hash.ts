@@ -1,4 +1,5 @@
 /** Reporters for `hash`. */
+import { isStreamPath } from "../core/read.js";
 import type { RulesInUse } from "../core/rules/detect.js";
 import type { NameOrigin } from "../core/rules/judge.js";
 import type { RequestKind } from "../core/types.js";
@@ -35,7 +36,7 @@ function text(output: Output, { rows, explain, rules }: HashReport): void {
   for (const r of rows) {
     const verdict =
       r.name_hash === null
-        ? c.dim("(file name is not a hash)")
+        ? c.dim(isStreamPath(r.file) ? "(read from a stream: no file name to check)" : "(file name is not a hash)")
         : r.matches
           ? c.green("✔ name agrees")
           : c.red(`✖ name says ${r.name_hash}${r.hash === null ? "" : " — unreachable"}`);

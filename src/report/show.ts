@@ -1,4 +1,5 @@
 /** Reporters for `show`: a readable summary for a person debugging a replay miss, or JSON. */
+import { isStreamPath } from "../core/read.js";
 import type { Inspection } from "../core/inspect.js";
 import { renderAnswer } from "./answer.js";
 import { printJson, type Output } from "./output.js";
@@ -25,7 +26,7 @@ function text(output: Output, { inspection: s, rules }: ShowReport): void {
     s.hash === null
       ? c.yellow("no hash rule for this request kind (cannot be replayed)")
       : s.name_hash === null
-        ? c.dim("(file name is not a hash)")
+        ? c.dim(isStreamPath(s.file) ? "(read from a stream: no file name to check)" : "(file name is not a hash)")
         : s.matches
           ? c.green("✔ matches the file name")
           : c.red(`✖ file name says ${s.name_hash} — unreachable: the recorder looks for ${s.hash.slice(0, 12)}…`);

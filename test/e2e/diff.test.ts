@@ -186,3 +186,20 @@ test("a request difference the recorder's normalization erases does not change t
   const text = recctl(["diff", a, b]);
   assert.doesNotMatch(text.stdout, /changes the hash/);
 });
+
+test("--rules: a test_id difference changes the hash from test isolation (2025-10-04) on, not before it", (t) => {
+  const dir = tempDir(t);
+  const source = join(FIXTURES, "valid", "current-openai-chat-stream.json");
+  const renamed = JSON.parse(readFileSync(source, "utf8")) as { test_id: string };
+  renamed.test_id = `${renamed.test_id}-renamed`;
+  writeFileSync(join(dir, "b.json"), `${JSON.stringify(renamed, null, 2)}\n`);
+  const relevance = (rules: string): unknown => {
+    const r = recctl(["diff", "--json", "--rules", rules, source, join(dir, "b.json")]);
+    assert.equal(r.code, 1, r.stderr);
+    const doc = JSON.parse(r.stdout) as { request: { pointer: string; hash_relevant: boolean }[] };
+    return doc.request.map((d) => [d.pointer, d.hash_relevant]);
+  };
+  assert.deepEqual(relevance("current"), [["/test_id", true]]);
+  assert.deepEqual(relevance("2025-10-04"), [["/test_id", true]]);
+  assert.deepEqual(relevance("2025-07-29"), [["/test_id", false]]);
+});

@@ -285,3 +285,20 @@ test("a /dev/fd path from process substitution is read as a file: diff <(…) f,
   const hashed = sh('"$(command -v node)" "$R" --json hash <(cat "$F")');
   assert.equal((JSON.parse(String(hashed.stdout)) as { hash: string }).hash, NON_FINITE_HASH);
 });
+
+test("commands that remove, rename or rewrite files refuse a stream: prune -, rehash -, normalize --write - exit 2 and say why", () => {
+  const input = readFileSync(TOOL, "utf8");
+  for (const [args, why] of [
+    [["prune", "-"], /prune judges and removes files in a tree/],
+    [["rehash", "-"], /rehash renames files in a tree/],
+    [["normalize", "--write", "-"], /cannot be rewritten in place/],
+  ] as const) {
+    const r = recctl(args, { input });
+    assert.equal(r.code, 2, args.join(" "));
+    assert.match(r.stderr, why);
+    assert.equal(r.stdout, "");
+  }
+  // Reading one is fine: the dry run says what would change.
+  assert.equal(recctl(["normalize", "-"], { input }).code, 0);
+  assert.match(recctl(["hash", "-"], { input }).stdout, /read from a stream: no file name to check/);
+});

@@ -7,7 +7,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { diffRecordings, diffSide, type DiffOptions, type RecordingDiff } from "../diff/index.js";
-import { requestHash, type HashInput, type HashResult } from "../hash.js";
+import { requestHash, type RequestHasher } from "../hash.js";
 import { decodeUtf8, exactRequest, isObject, parseRecordingText, RecordingError, type Recording } from "../recording.js";
 import { changedPaths, GitError, readBlobs, resolveCommits, restoreFromRevision, workTreeTop, type BlobRef } from "./git.js";
 import { answers, selected, selectPaths } from "./select.js";
@@ -68,7 +68,7 @@ export interface ChangesResult {
 }
 
 /** The request hash a rehash is judged by; the hash rules of an era come in through it. */
-export type RequestHasher = (input: HashInput) => HashResult;
+export type { RequestHasher };
 
 export interface ChangesOptions {
   /** --root, absolute: where git is asked and what the default selection is under. */

@@ -5,11 +5,11 @@
  * places, a `score: 0.87` in a file-search string, the URL's host, the headers or `provider_metadata`
  * do not count, while the endpoint, the body and the test id do.
  */
-import { dumpsSorted, requestHash, type HashInput, type HashResult } from "../hash.js";
+import { dumpsSorted, requestHash, type HashInput, type RequestHasher } from "../hash.js";
 import { parseExact, type PyValue } from "../pyjson.js";
 
 /** The hashing rules in use, as one function (default: the current recorder's). */
-export type RequestHasher = (input: HashInput) => HashResult;
+export type { RequestHasher };
 
 export const currentRules: RequestHasher = requestHash;
 

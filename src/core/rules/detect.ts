@@ -6,6 +6,7 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { requestHash, type RequestHasher } from "../hash.js";
 import { findRepoRoot } from "../repo-root.js";
 import { eraById, eraOn, ERAS, isIsoDate, NEWEST_ERA, OLDEST_ERA, type Era } from "./eras.js";
 
@@ -97,4 +98,10 @@ export async function resolveRules(choice: RulesChoice | null, root: string, rep
   }
   if (best !== null) return { era: best.era, source: "recorder", recorder: best.file, unrecognised: null };
   return { era: NEWEST_ERA, source: "newest", recorder: null, unrecognised };
+}
+
+/** The hasher of the era `--rules` (or the repository's recorder, or the newest) puts in use. */
+export async function hasherFor(choice: RulesChoice | null, root: string): Promise<{ rules: RulesInUse; hasher: RequestHasher }> {
+  const rules = await resolveRules(choice, root);
+  return { rules, hasher: (input) => requestHash(input, rules.era) };
 }
