@@ -30,8 +30,8 @@ export async function changesCommand(opts: ChangesCommandOptions): Promise<Outco
   }
   let result: ChangesResult;
   let reversion: Reversion | null = null;
+  const { hasher, rules } = await hasherFor(opts.rules, opts.root);
   try {
-    const { hasher } = await hasherFor(opts.rules, opts.root);
     result = collectChanges({ root: opts.root, cwd: process.cwd(), args: opts.args, hasher });
     if (opts.revertNoise) {
       // A file that could not be read might be noise too: restoring the others is still right.
@@ -43,6 +43,6 @@ export async function changesCommand(opts: ChangesCommandOptions): Promise<Outco
     return "error";
   }
   printChangesErrors(output, result);
-  (await reporterFor("changes", opts))(output, { result, reversion });
+  (await reporterFor("changes", opts))(output, { result, reversion, rules });
   return worst(result.errors.length > 0 ? "error" : "ok", result.files.some(isReal) ? "findings" : "ok");
 }

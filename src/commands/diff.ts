@@ -3,7 +3,7 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { CommonOptions, Outcome } from "../options.js";
 import { diffRecordings, diffSide, IgnoreError, markHashRelevant, parseIgnore, type DiffOptions } from "../core/diff/index.js";
-import { hasherFor, type RulesChoice } from "../core/rules/detect.js";
+import { hasherFor, type RulesChoice, type RulesInUse } from "../core/rules/detect.js";
 import { isStreamPath } from "../core/read.js";
 import { exactRequest, isObject, readRecording, RecordingError, type Recording } from "../core/recording.js";
 import { reporterFor } from "../report/index.js";
@@ -69,7 +69,12 @@ export async function diffCommand(opts: DiffCommandOptions): Promise<Outcome> {
   if (a === null || b === null) return "error";
   const diff = diffRecordings(diffSide(a.data, options), diffSide(b.data, options), options);
   // Each request difference says whether it changes the hash under the rules in use.
-  if (diff.request.length > 0) markHashRelevant(diff.request, exactRequest(a.rec), exactRequest(b.rec), (await hasherFor(opts.rules, opts.root)).hasher);
-  (await reporterFor("diff", opts))(output, { a: a.file, b: b.file, diff });
+  let rules: RulesInUse | null = null;
+  if (diff.request.length > 0) {
+    const inUse = await hasherFor(opts.rules, opts.root);
+    markHashRelevant(diff.request, exactRequest(a.rec), exactRequest(b.rec), inUse.hasher);
+    rules = inUse.rules;
+  }
+  (await reporterFor("diff", opts))(output, { a: a.file, b: b.file, diff, rules });
   return diff.same ? "ok" : "findings";
 }

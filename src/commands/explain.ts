@@ -65,7 +65,7 @@ function assignRequest(file: string, misses: readonly Miss[], hasher: RequestHas
 
 export async function explainCommand(opts: ExplainCommandOptions): Promise<Outcome> {
   const { output } = opts;
-  const { hasher } = await hasherFor(opts.rules, opts.root);
+  const { hasher, rules } = await hasherFor(opts.rules, opts.root);
   const { misses, failed } = await readInputs(opts.files, output);
   if (misses.length === 0) {
     const where = opts.files.length === 0 ? "standard input" : opts.files.join(" ");
@@ -93,7 +93,7 @@ export async function explainCommand(opts: ExplainCommandOptions): Promise<Outco
   const explained: ExplainedMiss[] = misses.map((miss) =>
     explainMiss(miss, index, given.get(miss) ?? null, { limit: opts.candidates, hasher, show: (f) => output.path(f) }),
   );
-  (await reporterFor("explain", opts))(output, { misses: explained });
+  (await reporterFor("explain", opts))(output, { misses: explained, rules });
   if (failed) return "error";
   return explained.some((m) => m.candidates.length === 0 && m.verdict.kind !== "recorded") ? "findings" : "ok";
 }

@@ -5,6 +5,8 @@
  * `{summary:{added, removed, modified, noise_only, rehashed}, files:[{file, status, from,
  * test_id, noise_only, changes}]}` (plus `reverted` with --revert-noise).
  */
+import type { RulesInUse } from "../core/rules/detect.js";
+import { rulesJson, rulesLine } from "./rules.js";
 import { basename, dirname, join } from "node:path";
 import { isReal, type ChangesError, type ChangesResult, type FileChange, type Reversion } from "../core/changes/index.js";
 import { located, printJson, type Output } from "./output.js";
@@ -14,6 +16,8 @@ export interface ChangesReport {
   result: ChangesResult;
   /** With --revert-noise: what was (or would be) restored. */
   reversion: Reversion | null;
+  /** The hash rules a removed file and an added one were paired by (`rehashed`). */
+  rules: RulesInUse;
 }
 
 function plural(n: number, word: string, many = `${word}s`): string {
@@ -81,6 +85,7 @@ function text(output: Output, report: ChangesReport): void {
   const real = realCount(result);
   const verdict = `${counts(result)}: ${real === 0 ? "no real change" : plural(real, "real change")}`;
   lines.push("", real === 0 ? c.green(verdict) : c.yellow(verdict));
+  lines.push(c.dim(rulesLine(output, report.rules)));
   if (report.reversion !== null) lines.push(...reversionLines(output, report.reversion, result));
   output.out(lines.join("\n"));
 }
@@ -193,6 +198,7 @@ function json(output: Output, report: ChangesReport): void {
       changes: f.changes,
     })),
   };
+  Object.assign(document, rulesJson(report.rules));
   if (reversion !== null) document["reverted"] = { files: reversion.files.map((f) => output.path(join(result.top, f))), written: reversion.written };
   printJson(output, document);
 }

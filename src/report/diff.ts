@@ -3,6 +3,8 @@
  * (texts as word diffs), and a verdict. Without colour, words are marked like `wdiff`/`git diff
  * --word-diff=plain`: `[-removed-]{+added+}`.
  */
+import type { RulesInUse } from "../core/rules/detect.js";
+import { rulesJson, rulesLine } from "./rules.js";
 import type { ChalkInstance } from "chalk";
 import type { Change as TextChange } from "diff";
 // The two differs only, not the whole library (patch creation and parsing): diff starts fast.
@@ -16,6 +18,8 @@ export interface DiffReport {
   a: string;
   b: string;
   diff: RecordingDiff;
+  /** The hash rules the request differences were judged by; null when there were none to judge. */
+  rules: RulesInUse | null;
 }
 
 /** Compact values longer than this are cut with "…". */
@@ -319,6 +323,7 @@ function text(output: Output, report: DiffReport): void {
   }
 
   lines.push("", diff.same ? c.green(verdict(diff)) : c.yellow(verdict(diff)));
+  if (report.rules !== null) lines.push(c.dim(rulesLine(output, report.rules)));
   output.out(lines.join("\n"));
 }
 
@@ -335,6 +340,7 @@ function json(output: Output, report: DiffReport): void {
     noise: diff.noise,
     outside: diff.outside,
     ignored: diff.ignored,
+    ...(report.rules === null ? {} : rulesJson(report.rules)),
   });
 }
 

@@ -2,6 +2,8 @@
  * Reporters for `explain`: for a person, each miss with its verdict, what to do, and the nearest
  * recordings with the differences that change the hash first; or the JSON document of the SPEC.
  */
+import type { RulesInUse } from "../core/rules/detect.js";
+import { rulesJson, rulesLine } from "./rules.js";
 import { TIER_LABELS, type Candidate, type Difference, type ExplainedMiss } from "../core/explain/index.js";
 import { printJson, type Output } from "./output.js";
 import type { Reporters } from "./index.js";
@@ -9,6 +11,8 @@ import type { Reporters } from "./index.js";
 /** What `explain` hands its reporter. */
 export interface ExplainReport {
   misses: readonly ExplainedMiss[];
+  /** The hash rules the differences were judged by. */
+  rules: RulesInUse;
 }
 
 const VALUE_WIDTH = 100;
@@ -115,15 +119,16 @@ function renderMiss(miss: ExplainedMiss, n: number, total: number, output: Outpu
   return lines;
 }
 
-function text(output: Output, { misses }: ExplainReport): void {
+function text(output: Output, { misses, rules }: ExplainReport): void {
   const blocks = misses.map((m, i) => renderMiss(m, i + 1, misses.length, output).join("\n"));
   const unexplained = misses.filter((m) => m.candidates.length === 0 && m.verdict.kind !== "recorded").length;
   const summary = `${misses.length} replay miss${misses.length === 1 ? "" : "es"}${unexplained === 0 ? "" : `, ${unexplained} without any candidate`}`;
-  output.out([...blocks, summary].join("\n\n"));
+  output.out([...blocks, `${summary}\n${output.color.dim(rulesLine(output, rules))}`].join("\n\n"));
 }
 
-function json(output: Output, { misses }: ExplainReport): void {
+function json(output: Output, { misses, rules }: ExplainReport): void {
   printJson(output, {
+    ...rulesJson(rules),
     misses: misses.map((m) => ({
       kind: m.kind,
       hash: m.hash,

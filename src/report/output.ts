@@ -2,6 +2,7 @@
  * Where command output goes: results on stdout, progress and notices on stderr. Colour follows
  * chalk's rules (TTY, NO_COLOR, FORCE_COLOR) and `--no-color`.
  */
+import { isStreamPath } from "../core/read.js";
 import { relative } from "node:path";
 import type { ChalkInstance } from "chalk";
 import { DEFAULT_PATTERN, type Discovery, type Skipped } from "../core/discover.js";
@@ -15,6 +16,8 @@ export interface Output {
 }
 
 export function displayPath(file: string, cwd: string = process.cwd()): string {
+  // `-` and a shell's /dev/fd/N name a stream, not a place: shown as given.
+  if (isStreamPath(file)) return file;
   const rel = relative(cwd, file);
   return rel === "" ? "." : rel.startsWith("..") && rel.split("/").filter((s) => s === "..").length > 2 ? file : rel;
 }

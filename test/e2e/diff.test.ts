@@ -196,10 +196,13 @@ test("--rules: a test_id difference changes the hash from test isolation (2025-1
   const relevance = (rules: string): unknown => {
     const r = recctl(["diff", "--json", "--rules", rules, source, join(dir, "b.json")]);
     assert.equal(r.code, 1, r.stderr);
-    const doc = JSON.parse(r.stdout) as { request: { pointer: string; hash_relevant: boolean }[] };
+    const doc = JSON.parse(r.stdout) as { request: { pointer: string; hash_relevant: boolean }[]; rules: string; rules_source: string };
+    assert.equal(doc.rules_source, "option");
     return doc.request.map((d) => [d.pointer, d.hash_relevant]);
   };
   assert.deepEqual(relevance("current"), [["/test_id", true]]);
   assert.deepEqual(relevance("2025-10-04"), [["/test_id", true]]);
   assert.deepEqual(relevance("2025-07-29"), [["/test_id", false]]);
+  // The text says which rules judged the differences.
+  assert.match(recctl(["diff", "--rules", "2025-07-29", source, join(dir, "b.json")]).stdout, /hash rules of 2025-07-29 \(the first recorder.*from --rules/);
 });
