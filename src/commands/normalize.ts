@@ -3,7 +3,7 @@
  * Dry run by default; `--write` rewrites atomically; `--check` exits 1 when anything would
  * change (with `--write` too: fixed, and still reported as a finding, for CI that fixes and fails).
  */
-import { isStreamPath } from "../core/read.js";
+import { refusesStream } from "./streams.js";
 import type { CommonOptions, Outcome } from "../options.js";
 import { discover } from "../core/discover.js";
 import { printDiscovery } from "../report/output.js";
@@ -21,11 +21,7 @@ export interface NormalizeCommandOptions extends CommonOptions {
 
 export async function normalizeCommand(opts: NormalizeCommandOptions): Promise<Outcome> {
   const { output } = opts;
-  const stream = opts.write ? opts.paths.find(isStreamPath) : undefined;
-  if (stream !== undefined) {
-    output.err(`recctl: ${stream}: a stream (standard input, /dev/fd) cannot be rewritten in place; without --write, normalize reads it and says what would change`);
-    return "error";
-  }
+  if (opts.write && refusesStream(output, opts.paths, `a stream (standard input, /dev/fd) cannot be rewritten in place; without --write, normalize reads it and says what would change`)) return "error";
   const found = await discover(opts.paths, opts.root);
   printDiscovery(output, found, opts.paths, opts.root);
   const results = await normalizeMany(found.files, { write: opts.write });

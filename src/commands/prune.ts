@@ -2,7 +2,7 @@
  * `recctl prune [paths…]`: reads the options, reads the manifests, calls the core (which finds,
  * judges, guards and removes), hands the result to a reporter, and says what it came to.
  */
-import { isStreamPath } from "../core/read.js";
+import { refusesStream } from "./streams.js";
 import type { CommonOptions, Outcome } from "../options.js";
 import { ManifestError, type Manifest } from "../core/collected.js";
 import { prune, readManifests, type MaxDelete, type OrphanReason, type PruneResult } from "../core/prune/index.js";
@@ -28,11 +28,7 @@ export interface PruneCommandOptions extends CommonOptions {
 
 export async function pruneCommand(opts: PruneCommandOptions): Promise<Outcome> {
   const { output } = opts;
-  const stream = opts.paths.find(isStreamPath);
-  if (stream !== undefined) {
-    output.err(`recctl: ${stream}: prune judges and removes files in a tree; a stream (standard input, /dev/fd) has no file to remove`);
-    return "error";
-  }
+  if (refusesStream(output, opts.paths, `prune judges and removes files in a tree; a stream (standard input, /dev/fd) has no file to remove`)) return "error";
   if (opts.reasons.includes("not-collected") && opts.collected.length === 0) {
     output.err("recctl: --reason not-collected needs --collected (the output of `pytest --collect-only -q`, or - for stdin)");
     return "error";

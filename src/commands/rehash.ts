@@ -2,7 +2,7 @@
  * `recctl rehash [paths…]`: unreachable recordings renamed to what the repository's recorder
  * looks up. Dry run by default; `--write` renames (never overwriting) and removes duplicates.
  */
-import { isStreamPath } from "../core/read.js";
+import { refusesStream } from "./streams.js";
 import type { CommonOptions, Outcome } from "../options.js";
 import { discover } from "../core/discover.js";
 import { applyRehash, planRehash } from "../core/rehash/index.js";
@@ -19,11 +19,7 @@ export interface RehashCommandOptions extends CommonOptions {
 
 export async function rehashCommand(opts: RehashCommandOptions): Promise<Outcome> {
   const { output } = opts;
-  const stream = opts.paths.find(isStreamPath);
-  if (stream !== undefined) {
-    output.err(`recctl: ${stream}: rehash renames files in a tree; a stream (standard input, /dev/fd) has no name to change (\`recctl hash -\` says what it should be called)`);
-    return "error";
-  }
+  if (refusesStream(output, opts.paths, `rehash renames files in a tree; a stream (standard input, /dev/fd) has no name to change (\`recctl hash -\` says what it should be called)`)) return "error";
   const [found, rules] = await Promise.all([discover(opts.paths, opts.root), resolveRules(opts.rules, opts.root)]);
   printDiscovery(output, found, opts.paths, opts.root);
   const plan = await planRehash(found.files, rules.era);
