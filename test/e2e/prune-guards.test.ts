@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, test, type TestContext } from "node:test";
 import { BIN, FIXTURES, recctl, tempDir } from "./run.js";
@@ -306,4 +306,30 @@ describe("prune reads test_id and request as json.load does", () => {
     const shown = JSON.parse(recctl(["list", "--json", GPT4O], { cwd: repo }).stdout) as { test_id: string }[];
     assert.equal(shown[0]?.test_id, long);
   });
+});
+
+test("a recording reached through a symlinked folder is never removed: it lives in another tree", (t) => {
+  const top = tempDir(t);
+  const repo = join(top, "repo");
+  const outside = join(top, "outside", "recordings");
+  const recordings = join(repo, "tests", "integration", "x", "recordings");
+  mkdirSync(outside, { recursive: true });
+  mkdirSync(recordings, { recursive: true });
+  mkdirSync(join(repo, "tests", "integration", "responses"), { recursive: true });
+  assert.equal(spawnSync("git", ["init", "-q", repo]).status, 0);
+  // The recording's test file exists, so its only reason is its stale name (unreachable).
+  writeFileSync(join(repo, "tests", "integration", "responses", "test_openai_responses.py"), "");
+  const source = join(FIXTURES, "valid", "current-openai-chat-stream.json");
+  const stale = `${"a".repeat(64)}.json`;
+  cpSync(source, join(outside, stale));
+  cpSync(source, join(recordings, `${"b".repeat(64)}.json`));
+  symlinkSync(outside, join(recordings, "shared"));
+  const r = recctl(["prune", "--json", "--delete", "--max-delete", "100%"], { cwd: repo });
+  const json = JSON.parse(r.stdout) as { orphans: { file: string; deleted: boolean; error?: string }[] };
+  const linked = json.orphans.find((o) => o.file.includes("/shared/"));
+  assert.equal(linked?.deleted, false);
+  assert.match(linked?.error ?? "", /symbolic link to another folder/);
+  assert.ok(existsSync(join(outside, stale)), "the file in the other tree is still there");
+  assert.ok(!existsSync(join(recordings, `${"b".repeat(64)}.json`)), "the tree's own orphan was removed");
+  assert.equal(r.code, 2);
 });

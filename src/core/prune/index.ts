@@ -139,7 +139,7 @@ export async function prune(options: PruneOptions): Promise<PruneResult> {
   });
   const refused = options.delete && guards.length > 0;
   const go = options.delete && !refused;
-  const removal = go ? await removeOrphans(selected.orphans, selected.indexOrphans) : null;
+  const removal = go ? await removeOrphans(selected.orphans, selected.indexOrphans, options.root) : null;
   const temps = await findStaleTemps(foldersOf([...discovery.files, ...scopes.map((s) => s.indexPath)]));
 
   return {

@@ -3,7 +3,8 @@
  * regular `.json` file, unchanged since it was read); files named by a legacy index go together
  * with their rows. A failure is recorded and the rest go on.
  */
-import { lstat, unlink } from "node:fs/promises";
+import { lstat, realpath, unlink } from "node:fs/promises";
+import { dirname, isAbsolute, join, relative } from "node:path";
 import { inRecordingsFolder, type IndexOrphan } from "./legacy.js";
 import type { Orphan } from "./plan.js";
 
@@ -28,14 +29,24 @@ function notRemoved(message: string): RemovalOutcome {
   return { removed: false, message };
 }
 
+function isInside(dir: string, file: string): boolean {
+  const rel = relative(dir, file);
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+}
+
 /** Why a listed file must not be removed, or null when it may. */
-async function refusal(orphan: Orphan): Promise<string | null> {
+async function refusal(orphan: Orphan, root: string): Promise<string | null> {
   if (!inRecordingsFolder(orphan.file)) return "not inside a recordings folder";
   if (!orphan.file.endsWith(".json")) return "not a .json file";
   const info = await lstat(orphan.file).catch((err: unknown) => err as Error);
   if (info instanceof Error) return `cannot stat: ${info.message}`;
   if (!info.isFile()) return info.isSymbolicLink() ? "is a symbolic link" : "not a regular file";
   if (info.size !== orphan.seen.size || info.mtimeMs !== orphan.seen.mtimeMs) return "changed since it was read";
+  // A file found through a symlinked folder below the root lives in another tree: never removed
+  // from here. (Links above the root, or in the root itself, are the user's own way in.)
+  const base = isInside(root, orphan.file) ? root : dirname(orphan.file);
+  const [real, realBase] = await Promise.all([realpath(orphan.file).catch(() => null), realpath(base).catch(() => null)]);
+  if (real === null || realBase === null || real !== join(realBase, relative(base, orphan.file))) return "reached through a symbolic link to another folder";
   return null;
 }
 
@@ -56,7 +67,7 @@ interface IndexBatch {
  * index go together with their rows, and index orphans' rows are deleted, one transaction per
  * index. A failure is recorded and the rest go on.
  */
-export async function removeOrphans(orphans: readonly Orphan[], indexOrphans: readonly IndexOrphan[]): Promise<RemovalResult> {
+export async function removeOrphans(orphans: readonly Orphan[], indexOrphans: readonly IndexOrphan[], root: string): Promise<RemovalResult> {
   const result: RemovalResult = {
     files: orphans.map(() => notRemoved("not attempted")),
     rows: indexOrphans.map(() => notRemoved("not attempted")),
@@ -70,7 +81,7 @@ export async function removeOrphans(orphans: readonly Orphan[], indexOrphans: re
   };
 
   for (const [i, orphan] of orphans.entries()) {
-    const why = await refusal(orphan);
+    const why = await refusal(orphan, root);
     if (why !== null) result.files[i] = notRemoved(why);
     else if (orphan.indexRows !== null) {
       const b = batch(orphan.indexRows.indexPath);
