@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { compareHashed } from "../../src/core/diff/index.js";
-import { isVolatile, type Difference } from "../../src/core/explain/compare.js";
+import { compareFacts, isVolatile, type Difference } from "../../src/core/explain/compare.js";
+import { eraOn, NEWEST_ERA } from "../../src/core/rules/eras.js";
 import { findMisses } from "../../src/core/explain/messages.js";
 import { parsePyLiteral } from "../../src/core/explain/pyrepr.js";
 import { decide } from "../../src/core/explain/verdict.js";
@@ -185,4 +186,15 @@ test("verdict: only volatile values differ → flaky; a prompt → content chang
   const prompt = { pointer: "/request/body/messages/0/content", a: "a", b: "b", hash_relevant: true };
   assert.equal(decide({ ...base, nearest: nearest([prompt, uuid]) }).kind, "content-change");
   assert.equal(decide({ ...base, nearest: null }).kind, "new-test");
+});
+
+test("a test id told by the message changes the hash from test isolation (2025-10-04) on, never for a model list", () => {
+  const facts = { kind: "inference" as const, test_id: "tests/a.py::test_x", method: "POST", url: "http://h/v1/chat/completions", endpoint: "/v1/chat/completions", model: "m" };
+  const renamed = { ...facts, test_id: "tests/a.py::test_y" };
+  const relevant = (rules: typeof NEWEST_ERA.rules, a = facts, b = renamed): unknown => compareFacts(a, b, true, rules).find((d) => d.pointer === "/test_id")?.hash_relevant;
+  assert.equal(relevant(NEWEST_ERA.rules), true);
+  assert.equal(relevant(eraOn("2025-10-04")!.rules), true);
+  assert.equal(relevant(eraOn("2025-08-01")!.rules), false);
+  const models = { ...facts, endpoint: "/v1/models", url: "http://h/v1/models" };
+  assert.equal(relevant(NEWEST_ERA.rules, models, { ...models, test_id: "tests/a.py::test_y" }), false);
 });

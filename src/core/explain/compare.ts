@@ -3,7 +3,7 @@
  * it changes the hash, and whether a difference is a value that changes on every run.
  */
 import { compareTrees, diffRequests, hashed, type Hashed, type RequestHasher } from "../diff/index.js";
-import { MODEL_LIST_PATHS } from "../hash.js";
+import type { HashRules } from "../rules/eras.js";
 import type { PyValue } from "../pyjson.js";
 import type { ExactRequest } from "../recording.js";
 import type { RequestFacts } from "./candidates.js";
@@ -55,13 +55,14 @@ export function compareRequests(recorded: Prepared, missed: Prepared): Differenc
 }
 
 /** What the message told (test id, url, model, method) against a recording's facts. */
-export function compareFacts(recorded: RequestFacts, missed: RequestFacts, modelInBody: boolean): Difference[] {
+export function compareFacts(recorded: RequestFacts, missed: RequestFacts, modelInBody: boolean, rules: HashRules): Difference[] {
   const out: Difference[] = [];
   const add = (pointer: string, a: string | null, b: string | null, hashRelevant: boolean): void => {
     if (b !== null && a !== b) out.push({ pointer, a, b, hash_relevant: hashRelevant });
   };
-  const modelList = recorded.endpoint !== null && MODEL_LIST_PATHS.includes(recorded.endpoint);
-  add("/test_id", recorded.test_id, missed.test_id, !modelList && recorded.kind !== "tool");
+  // The era's rules: before test isolation no test id was hashed; model lists never hash it.
+  const modelList = recorded.endpoint !== null && rules.modelListPaths.includes(recorded.endpoint);
+  add("/test_id", recorded.test_id, missed.test_id, rules.testIsolation && !modelList && recorded.kind !== "tool");
   add("/request/method", recorded.method, missed.method, true);
   // The hash takes the url's path for inference, the whole url for raw HTTP.
   add("/request/url", recorded.url, missed.url, recorded.kind === "raw-http" || recorded.endpoint !== missed.endpoint);

@@ -3,6 +3,7 @@
  * have meant, nearest first, the differences that change the hash, and a verdict. Pure but for
  * reading recordings: no printing.
  */
+import { NEWEST_ERA, type HashRules } from "../rules/eras.js";
 import { currentRules, type RequestHasher } from "../diff/index.js";
 import { parseExact, type PyValue } from "../pyjson.js";
 import { pyUrlParse } from "../pyurl.js";
@@ -49,8 +50,9 @@ export interface ExplainedMiss extends Miss {
 export interface ExplainOptions {
   /** How many candidates to keep per miss, nearest first. */
   limit: number;
-  /** The hashing rules in use (default: the current recorder's). */
+  /** The hashing rules in use (default: the current recorder's): the hash, and the rules themselves. */
   hasher?: RequestHasher;
+  rules?: HashRules;
   show: (file: string) => string;
 }
 
@@ -116,7 +118,7 @@ function modelInBody(exact: ExactRequest): boolean {
   return body instanceof Map && body.has("model");
 }
 
-function candidate(rec: Indexed, tier: Tier, miss: Miss, facts: RequestFacts, missed: Prepared | null, hasher: RequestHasher): Candidate {
+function candidate(rec: Indexed, tier: Tier, miss: Miss, facts: RequestFacts, missed: Prepared | null, hasher: RequestHasher, rules: HashRules): Candidate {
   // The normalized tree is needed only to compare with a known request.
   const recorded = missed === null ? null : prepare(rec.exact, hasher);
   const hash = recorded === null ? hasher(rec.exact).hash : recorded.hashed.hash;
@@ -124,7 +126,7 @@ function candidate(rec: Indexed, tier: Tier, miss: Miss, facts: RequestFacts, mi
   const exact = hash !== null && miss.hash !== null && miss.hash.length >= 8 && hash.startsWith(miss.hash) && rec.name !== null && !hash.startsWith(rec.name);
   const differences =
     missed === null || recorded === null
-      ? compareFacts(rec.facts, facts, modelInBody(rec.exact))
+      ? compareFacts(rec.facts, facts, modelInBody(rec.exact), rules)
       : compareRequests(recorded, missed).filter((d) => facts.test_id !== null || !TEST_ID_POINTERS.has(d.pointer));
   return { file: rec.file, test_id: rec.facts.test_id, tier, exact, differences };
 }
@@ -165,7 +167,7 @@ export function explainMiss(miss: Miss, index: RecordingIndex, given: CapturedRe
   for (const rec of index.recordings) {
     if (skip.has(rec.file)) continue;
     const tier = tierOf(facts, rec.facts);
-    if (tier !== null) candidates.push(candidate(rec, tier, { ...miss, hash }, facts, missed, hasher));
+    if (tier !== null) candidates.push(candidate(rec, tier, { ...miss, hash }, facts, missed, hasher, options.rules ?? NEWEST_ERA.rules));
   }
   rank(candidates, captured !== null);
   const nearest = candidates[0] ?? null;
