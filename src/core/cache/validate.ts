@@ -4,6 +4,7 @@
  * on every core, and validated only when no stored result has its key. Everything else (a
  * FIFO, standard input, a path that vanished) takes the usual path and is never cached.
  */
+import { VERSION } from "../../version.js";
 import { readFileSync, statSync, type Stats } from "node:fs";
 import { runParallel, type WorkerPool } from "../parallel.js";
 import type { FileReport, ValidateTaskOptions } from "../validate.js";
@@ -13,8 +14,6 @@ import type { CachedTaskOptions, KeyedReport } from "./task.js";
 /** The cached task's module; workers import it by this URL. */
 export const CACHED_TASK = new URL("./task.js", import.meta.url);
 
-const BUNDLED_SCHEMA = new URL("../../../schemas/recording.schema.json", import.meta.url);
-const PACKAGE_JSON = new URL("../../../package.json", import.meta.url);
 /** The built checking code: every module under dist/core, and the precompiled schema. */
 const CORE_DIR = new URL("../", import.meta.url);
 const SCHEMA_VALIDATOR = new URL("../../schema-validator.js", import.meta.url);
@@ -26,10 +25,10 @@ const SCHEMA_VALIDATOR = new URL("../../schema-validator.js", import.meta.url);
  */
 export function cacheSalt(options: ValidateTaskOptions, rules: string): CacheSalt | null {
   try {
-    const schema = readFileSync(options.schemaFile ?? BUNDLED_SCHEMA, "utf8");
-    const { version } = JSON.parse(readFileSync(PACKAGE_JSON, "utf8")) as { version: string };
+    // The bundled schema is compiled into the precompiled validator, which the code digest covers.
+    const schema = options.schemaFile === null ? "(bundled)" : readFileSync(options.schemaFile, "utf8");
     const code = codeDigest(CORE_DIR.pathname, [SCHEMA_VALIDATOR.pathname]);
-    return { version, code, schema, ignore: options.ignore, rules };
+    return { version: VERSION, code, schema, ignore: options.ignore, rules };
   } catch {
     return null;
   }
