@@ -109,11 +109,13 @@ export function recorderName(name: NameHash, hash: string, era: Era): string {
 }
 
 /** Two recordings with the same response, as `diff` judges it (volatile noise ignored). */
-function sameResponse(a: string, b: string): boolean {
+function sameResponseData(da: unknown, db: unknown): boolean {
   const options = { raw: false, ignore: [] };
-  const da = readRecordingSync(a).data;
-  const db = readRecordingSync(b).data;
   return diffRecordings(diffSide(da, options), diffSide(db, options), options).response.length === 0;
+}
+
+function sameResponse(a: string, b: string): boolean {
+  return sameResponseData(readRecordingSync(a).data, readRecordingSync(b).data);
 }
 
 interface Stale {
@@ -263,6 +265,20 @@ async function renameOne(entry: RehashEntry, era: Era): Promise<void> {
 }
 
 /**
+ * A duplicate is removed only if, read again now, it still holds its twin's request and response
+ * (the twin where the plan put it): a file changed since the plan is left as it is.
+ */
+async function removeDuplicate(entry: RehashEntry, era: Era): Promise<void> {
+  const rec = readRecordingSync(entry.file);
+  const twin = readRecordingSync(entry.to);
+  const { hash } = requestHash(exactRequest(rec), era);
+  if (hash === null || hash !== requestHash(exactRequest(twin), era).hash || !sameResponseData(rec.data, twin.data)) {
+    throw new Error("it or its twin changed since they were read (left untouched)");
+  }
+  await unlink(entry.file);
+}
+
+/**
  * Carries out a plan. A rename runs once its new name is free (a chain resolves in order); a
  * duplicate is removed once its twin is where the plan puts it (at once for a correctly named
  * twin, after the rename for a renamed one). A name still taken at the end is a failure, never an
@@ -294,7 +310,7 @@ export async function applyRehash(plan: RehashPlan): Promise<ApplyResult> {
       }
       try {
         if (e.action === "rename") await renameOne(e, era);
-        else await unlink(e.file);
+        else await removeDuplicate(e, era);
         done.push(e);
         doneFiles.add(e.file);
         progress = true;
