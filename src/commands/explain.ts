@@ -3,12 +3,13 @@
  * or `-`), and explains every replay miss in it. Exit 0 when every miss was explained, 1 when
  * some had no candidate, 2 on usage errors or input with no miss in it.
  */
-import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import type { CommonOptions, Outcome } from "../options.js";
 import { discover } from "../core/discover.js";
 import type { RequestHasher } from "../core/hash.js";
 import { hasherFor, type RulesChoice } from "../core/rules/detect.js";
 import { buildIndex, explainMiss, findMisses, givenRequest, type CapturedRequest, type ExplainedMiss, type Miss } from "../core/explain/index.js";
+import { ReadError, readText, STDIN } from "../core/read.js";
 import { RecordingError } from "../core/recording.js";
 import { reporterFor } from "../report/index.js";
 import { printFileError, type Output } from "../report/output.js";
@@ -23,12 +24,6 @@ export interface ExplainCommandOptions extends CommonOptions {
   rules: RulesChoice | null;
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 /** Each input's misses; unreadable inputs are reported and make the run an error. */
 async function readInputs(files: readonly string[], output: Output): Promise<{ misses: Miss[]; failed: boolean }> {
   const misses: Miss[] = [];
@@ -37,10 +32,10 @@ async function readInputs(files: readonly string[], output: Output): Promise<{ m
     let text: string;
     if (f === "-" && process.stdin.isTTY) output.err("recctl: reading the log from standard input (paste it, then Ctrl-D)");
     try {
-      text = f === "-" ? await readStdin() : await readFile(f, "utf8");
+      text = readText(f === "-" ? STDIN : resolve(f));
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      output.err(`recctl: ${f}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (err as Error).message}`);
+      if (!(err instanceof ReadError)) throw err;
+      output.err(`recctl: ${output.path(f)}: ${err.message}`);
       failed = true;
       continue;
     }

@@ -212,7 +212,7 @@ test("input with no miss in it exits 2 and says so; a missing input file exits 2
   assert.match(none.stderr, /no replay miss found in standard input/);
   const missing = recctl(["--root", dir, "explain", join(dir, "nope.log")]);
   assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /nope\.log: no such file/);
+  assert.match(missing.stderr, /nope\.log: cannot read: no such file/);
 });
 
 test("show <hash> that matches nothing points to explain", (t) => {

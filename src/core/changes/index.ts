@@ -4,11 +4,13 @@
  * revision and the working tree. Real differences are told from noise by `diff`'s pair
  * comparison. No printing; git runs as a subprocess (./git.ts).
  */
+import { NoAnswerError } from "../reassemble/adapter.js";
 import { readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { diffRecordings, diffSide, type DiffOptions, type RecordingDiff } from "../diff/index.js";
 import { requestHash, type RequestHasher } from "../hash.js";
-import { decodeUtf8, exactRequest, isObject, parseRecordingText, RecordingError, type Recording } from "../recording.js";
+import { describeFsError } from "../read.js";
+import { exactRequest, isObject, recordingFromBytes, RecordingError, type Recording } from "../recording.js";
 import { changedPaths, GitError, readBlobs, resolveCommits, restoreFromRevision, workTreeTop, type BlobRef } from "./git.js";
 import { answers, selected, selectPaths } from "./select.js";
 
@@ -135,7 +137,7 @@ function parseSide(contents: Map<string, Buffer>, revision: string | null, error
   const recordings = new Map<string, Recording>();
   for (const [path, bytes] of contents) {
     try {
-      recordings.set(path, parseRecordingText(path, decodeUtf8(path, bytes)));
+      recordings.set(path, recordingFromBytes(path, bytes));
     } catch (err) {
       if (!(err instanceof RecordingError)) throw err;
       errors.push({ file: path, revision, message: err.message, line: err.line, column: err.column });
@@ -150,7 +152,7 @@ function readWorkTree(top: string, paths: readonly string[], errors: ChangesErro
     try {
       contents.set(path, readFileSync(join(top, path)));
     } catch (err) {
-      errors.push({ file: path, revision: null, message: `cannot read: ${(err as Error).message}`, line: null, column: null });
+      errors.push({ file: path, revision: null, message: `cannot read: ${describeFsError(err)}`, line: null, column: null });
     }
   }
   return contents;
@@ -215,11 +217,13 @@ function compare(file: string, a: Recording, b: Recording, status: "modified" | 
 }
 
 /** A pair compared, or null after noting why it could not be (a response no adapter can read). */
-function compareOrNote(file: string, a: Recording, b: Recording, status: "modified" | "rehashed", from: string | null, errors: ChangesError[]): FileChange | null {
+function compareOrNote(file: string, a: Recording, b: Recording, status: "modified" | "rehashed", from: string | null, head: string | null, errors: ChangesError[]): FileChange | null {
   try {
     return compare(file, a, b, status, from);
   } catch (err) {
-    errors.push({ file, revision: null, message: `cannot compare: ${(err as Error).message}`, line: null, column: null });
+    if (!(err instanceof NoAnswerError)) throw err;
+    // Named where the newer side was read: the working tree, or the head revision.
+    errors.push({ file, revision: head, message: `cannot compare: ${err.message}`, line: null, column: null });
     return null;
   }
 }
@@ -306,7 +310,7 @@ export function collectChanges(options: ChangesOptions): ChangesResult {
     else if (status === "M" && before !== undefined && after !== undefined) {
       // A file git lists although its bytes are the same (a stale index entry) has not changed.
       if (a.bytes.get(path)?.equals(b.bytes.get(path) ?? Buffer.alloc(0)) === true) continue;
-      const change = compareOrNote(path, before, after, "modified", null, errors);
+      const change = compareOrNote(path, before, after, "modified", null, head?.name ?? null, errors);
       if (change !== null) files.push(change);
     }
   }
@@ -314,7 +318,7 @@ export function collectChanges(options: ChangesOptions): ChangesResult {
     const before = removed.get(from);
     const after = added.get(to);
     if (before === undefined || after === undefined) continue;
-    const change = compareOrNote(to, before, after, "rehashed", from, errors);
+    const change = compareOrNote(to, before, after, "rehashed", from, head?.name ?? null, errors);
     if (change !== null) files.push(change);
     removed.delete(from);
     added.delete(to);
