@@ -30,7 +30,7 @@ export async function hashFile(file: string, era: Era = NEWEST_ERA): Promise<Has
     normalized: result.normalized,
     note: result.note ?? null,
     rules: era.id,
-    origin: matches || rec.name === null ? null : nameOrigin(input, rec.name, era),
+    origin: matches || rec.name === null ? null : nameOrigin(input, rec.name, era, result.hash === null ? undefined : false),
   };
 }
 

@@ -130,7 +130,7 @@ export function inspect(rec: Recording, era: Era = NEWEST_ERA): Inspection {
   const input = exactRequest(rec);
   const hashed = requestHash(input, era);
   const matches = hashed.hash !== null && rec.name !== null && nameAgrees(rec.name, hashed.hash);
-  const origin: NameOrigin | null = matches || rec.name === null ? null : nameOrigin(input, rec.name, era);
+  const origin: NameOrigin | null = matches || rec.name === null ? null : nameOrigin(input, rec.name, era, hashed.hash === null ? undefined : false);
   const body = isObject(request["body"]) ? request["body"] : isObject(request["payload"]) ? request["payload"] : isObject(request["kwargs"]) ? request["kwargs"] : {};
   const url = str(request["url"]);
   const family = detectFamily(response, request);
