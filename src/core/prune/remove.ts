@@ -5,6 +5,7 @@
  */
 import { lstat, realpath, unlink } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative } from "node:path";
+import { describeFsError } from "../read.js";
 import { inRecordingsFolder, type IndexOrphan } from "./legacy.js";
 import type { Orphan } from "./plan.js";
 
@@ -39,7 +40,7 @@ async function refusal(orphan: Orphan, root: string): Promise<string | null> {
   if (!inRecordingsFolder(orphan.file)) return "not inside a recordings folder";
   if (!orphan.file.endsWith(".json")) return "not a .json file";
   const info = await lstat(orphan.file).catch((err: unknown) => err as Error);
-  if (info instanceof Error) return `cannot stat: ${info.message}`;
+  if (info instanceof Error) return `cannot stat: ${describeFsError(info)}`;
   if (!info.isFile()) return info.isSymbolicLink() ? "is a symbolic link" : "not a regular file";
   if (info.size !== orphan.seen.size || info.mtimeMs !== orphan.seen.mtimeMs) return "changed since it was read";
   // A file found through a symlinked folder below the root lives in another tree: never removed
@@ -48,12 +49,6 @@ async function refusal(orphan: Orphan, root: string): Promise<string | null> {
   const [real, realBase] = await Promise.all([realpath(orphan.file).catch(() => null), realpath(base).catch(() => null)]);
   if (real === null || realBase === null || real !== join(realBase, relative(base, orphan.file))) return "reached through a symbolic link to another folder";
   return null;
-}
-
-function errnoMessage(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  if (e.code === "EACCES" || e.code === "EPERM") return `permission denied (${e.code})`;
-  return e.message;
 }
 
 interface IndexBatch {
@@ -92,7 +87,7 @@ export async function removeOrphans(orphans: readonly Orphan[], indexOrphans: re
         await unlink(orphan.file);
         result.files[i] = REMOVED;
       } catch (err) {
-        result.files[i] = notRemoved(errnoMessage(err));
+        result.files[i] = notRemoved(describeFsError(err));
       }
     }
   }
