@@ -1,10 +1,9 @@
 /** `recctl hash <ref…>`: the request hash recomputed, and whether the file name agrees. */
 import type { CommonOptions, Outcome } from "../options.js";
-import { requestHash } from "../core/hash.js";
-import { exactRequest, nameAgrees, readRecording } from "../core/recording.js";
+import { exactRequest, readRecording } from "../core/recording.js";
 import { resolveRules, type RulesChoice } from "../core/rules/detect.js";
 import { NEWEST_ERA, type Era } from "../core/rules/eras.js";
-import { nameOrigin } from "../core/rules/judge.js";
+import { isUnreachable, originOf, verdictOf } from "../core/rules/verdict.js";
 import type { HashRow } from "../report/hash.js";
 import { reporterFor } from "../report/index.js";
 import { perFile } from "./refs.js";
@@ -19,18 +18,19 @@ export interface HashCommandOptions extends CommonOptions {
 export async function hashFile(file: string, era: Era = NEWEST_ERA): Promise<HashRow> {
   const rec = await readRecording(file);
   const input = exactRequest(rec);
-  const result = requestHash(input, era);
-  const matches = result.hash !== null && rec.name !== null && nameAgrees(rec.name, result.hash);
+  const result = verdictOf(input, rec.name, era);
+  const matches = result.status === "reachable";
   return {
     file,
     kind: result.kind,
     hash: result.hash,
     name_hash: rec.name?.hash ?? null,
     matches,
+    verdict: result.status,
     normalized: result.normalized,
-    note: result.note ?? null,
+    note: result.note,
     rules: era.id,
-    origin: matches || rec.name === null ? null : nameOrigin(input, rec.name, era, result.hash === null ? undefined : false),
+    origin: rec.name !== null && isUnreachable(result) ? originOf(input, rec.name, result) : null,
   };
 }
 

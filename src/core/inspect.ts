@@ -2,13 +2,13 @@
  * What `show` tells a person debugging a replay miss: the request as the provider saw it (who
  * said what, which tools) and what came back. Pure: built from a parsed recording.
  */
-import { requestHash } from "./hash.js";
 import { pyUrlParse } from "./pyurl.js";
-import { exactRequest, isObject, nameAgrees, type Recording } from "./recording.js";
+import { exactRequest, isObject, type Recording } from "./recording.js";
 import { detectFamily, NoAnswerError, reassemble } from "./reassemble/index.js";
 import type { Reassembled, RequestKind, ResponseFamily } from "./types.js";
 import { NEWEST_ERA, type Era } from "./rules/eras.js";
-import { nameOrigin, type NameOrigin } from "./rules/judge.js";
+import type { NameOrigin } from "./rules/judge.js";
+import { isUnreachable, originOf, verdictOf, type VerdictStatus } from "./rules/verdict.js";
 
 export interface MessageSummary {
   role: string;
@@ -20,6 +20,8 @@ export interface Inspection {
   hash: string | null;
   name_hash: string | null;
   matches: boolean;
+  /** The one verdict (core/rules/verdict.ts). */
+  verdict: VerdictStatus;
   /** The era whose hash rules computed `hash`. */
   rules: string;
   /** The eras whose rules give the file's name, when it disagrees with `hash` (maybe none). */
@@ -128,9 +130,9 @@ export function inspect(rec: Recording, era: Era = NEWEST_ERA): Inspection {
   const request = isObject(data["request"]) ? data["request"] : {};
   const response = isObject(data["response"]) ? data["response"] : {};
   const input = exactRequest(rec);
-  const hashed = requestHash(input, era);
-  const matches = hashed.hash !== null && rec.name !== null && nameAgrees(rec.name, hashed.hash);
-  const origin: NameOrigin | null = matches || rec.name === null ? null : nameOrigin(input, rec.name, era, hashed.hash === null ? undefined : false);
+  const hashed = verdictOf(input, rec.name, era);
+  const matches = hashed.status === "reachable";
+  const origin: NameOrigin | null = rec.name !== null && isUnreachable(hashed) ? originOf(input, rec.name, hashed) : null;
   const body = isObject(request["body"]) ? request["body"] : isObject(request["payload"]) ? request["payload"] : isObject(request["kwargs"]) ? request["kwargs"] : {};
   const url = str(request["url"]);
   const family = detectFamily(response, request);
@@ -149,6 +151,7 @@ export function inspect(rec: Recording, era: Era = NEWEST_ERA): Inspection {
     hash: hashed.hash,
     name_hash: rec.name?.hash ?? null,
     matches,
+    verdict: hashed.status,
     rules: era.id,
     named_by: origin?.eras ?? null,
     why: origin?.message ?? null,

@@ -4,7 +4,6 @@
  * recorder formatting). Findings are data; nothing here prints or exits.
  */
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { requestHash } from "./hash.js";
 import { runParallel, type WorkerPool } from "./parallel.js";
 import { isRecorderFormatted } from "./format.js";
 import { parseExact } from "./pyjson.js";
@@ -12,7 +11,6 @@ import { readText, ReadError } from "./read.js";
 import {
   exactRequest,
   isObject,
-  nameAgrees,
   pointerPosition,
   readRecording,
   recordingFromBytes,
@@ -21,7 +19,7 @@ import {
 } from "./recording.js";
 import type { Rule, WarningRule } from "./types.js";
 import { eraById, NEWEST_ERA, type Era } from "./rules/eras.js";
-import { nameOrigin } from "./rules/judge.js";
+import { isUnreachable, unreachableMessage, verdictOf } from "./rules/verdict.js";
 
 export interface Finding {
   pointer: string;
@@ -168,20 +166,12 @@ function checkRecIds(response: Record<string, unknown>, nameHashHex: string): Ra
 function checkNameHash(rec: Recording, formatted: boolean, era: Era): RawFinding[] {
   if (rec.name === null) return [];
   const input = exactRequest(rec, formatted);
-  const result = requestHash(input, era);
-  if (result.hash === null) {
-    return [{ pointer: "/request", message: `cannot be replayed: ${result.note ?? "no hash rule"} (unreachable)`, rule: "name-hash" }];
+  const verdict = verdictOf(input, rec.name, era);
+  if (verdict.status === "unknown") {
+    return [{ pointer: "/request", message: `cannot be judged: ${verdict.note ?? "request has no known shape"}`, rule: "name-hash" }];
   }
-  if (!nameAgrees(rec.name, result.hash)) {
-    return [
-      {
-        pointer: "/request",
-        message: `hashes to ${result.hash.slice(0, 12)}… but the file is named ${rec.name.hash.slice(0, 12)}…: the recorder can never find it (unreachable under the rules of ${era.id}); ${nameOrigin(input, rec.name, era, false).message}`,
-        rule: "name-hash",
-      },
-    ];
-  }
-  return [];
+  if (!isUnreachable(verdict)) return [];
+  return [{ pointer: "/request", message: unreachableMessage(input, rec.name, verdict), rule: "name-hash" }];
 }
 
 const FORMAT_WARNING: readonly RawFinding[] = [

@@ -2,6 +2,7 @@
 import { isStreamPath } from "../core/read.js";
 import type { RulesInUse } from "../core/rules/detect.js";
 import type { NameOrigin } from "../core/rules/judge.js";
+import type { VerdictStatus } from "../core/rules/verdict.js";
 import type { RequestKind } from "../core/types.js";
 import { printJson, type Output } from "./output.js";
 import { rulesLine } from "./rules.js";
@@ -13,6 +14,7 @@ export interface HashRow {
   hash: string | null;
   name_hash: string | null;
   matches: boolean;
+  verdict: VerdictStatus;
   normalized: string | null;
   note: string | null;
   /** The era whose rules computed `hash`. */

@@ -25,6 +25,8 @@ export interface RehashSummary {
   superseded: number;
   conflicts: number;
   unchanged: number;
+  /** Unreachable files left alone (no hash rule in the era, a legacy index, outside `recordings`). */
+  skipped: number;
   rules: string;
 }
 
@@ -39,7 +41,8 @@ export function summarize(plan: RehashPlan): RehashSummary {
     duplicates: count(plan, "remove-duplicate"),
     superseded: count(plan, "superseded"),
     conflicts: count(plan, "conflict"),
-    unchanged: plan.scanned - plan.entries.length,
+    unchanged: plan.scanned - plan.entries.length - plan.skipped.length - plan.failures.length,
+    skipped: plan.skipped.length,
     rules: plan.era,
   };
 }
@@ -63,6 +66,7 @@ function text(output: Output, { plan, rules, applied }: RehashReport): void {
     `${s.superseded} superseded`,
     plural(s.conflicts, "conflict"),
     `${s.unchanged} unchanged`,
+    ...(s.skipped > 0 ? [`${s.skipped} left alone`] : []),
   ];
   const tail = applied !== null ? `; renamed ${applied.done.filter((e) => e.action === "rename").length}, removed ${applied.done.filter((e) => e.action === "remove-duplicate").length}` : s.renamed + s.duplicates > 0 ? "; dry run — rerun with --write to apply" : "";
   output.out(`${plural(s.scanned, "recording")} scanned: ${parts.join(", ")}${tail}`);

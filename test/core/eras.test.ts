@@ -14,7 +14,17 @@ import { requestHash, ruleKeys } from "../../src/core/hash.js";
 import { exactRequest, nameHash, readRecording } from "../../src/core/recording.js";
 import { detectEra, findRecorderSources, parseRulesChoice, resolveRules, RulesChoiceError } from "../../src/core/rules/detect.js";
 import { eraById, eraOn, ERAS, lastDay, NEWEST_ERA, RECORDER_VERSIONS } from "../../src/core/rules/eras.js";
-import { findSuperseded, judgeRecording, type JudgedFile } from "../../src/core/rules/judge.js";
+import { findSuperseded, type JudgedFile } from "../../src/core/rules/judge.js";
+import { originOf, verdictOf, type Verdict } from "../../src/core/rules/verdict.js";
+import type { NameHash } from "../../src/core/recording.js";
+import type { HashInput } from "../../src/core/hash.js";
+
+/** The one verdict, as the old judge's tests read it: reachable or not, and which era named it. */
+function judgeRecording(input: HashInput, name: NameHash | null, era: ReturnType<typeof eraById> & object): { hash: string | null; reachable: boolean | null; origin: ReturnType<typeof originOf> | null; verdict: Verdict } {
+  const verdict = verdictOf(input, name, era);
+  const reachable = verdict.status === "unknown" ? null : verdict.status === "reachable";
+  return { hash: verdict.hash, reachable, origin: name !== null && reachable === false ? originOf(input, name, verdict) : null, verdict };
+}
 import { jsonFiles } from "../files.js";
 
 const FIXTURES = fileURLToPath(new URL("../../../test/fixtures/", import.meta.url));
@@ -106,7 +116,7 @@ async function judgeAll(era: ReturnType<typeof eraOn>): Promise<JudgedFile[]> {
   return out;
 }
 
-describe("judging a recording under an era (prune's unreachable)", () => {
+describe("the one verdict on a recording under an era (core/rules/verdict.ts)", () => {
   test("under the repository's era: unreachable are exactly the files that recorder cannot find", async () => {
     const judged = await judgeAll(eraById(EXPECTED.repository_era));
     const unreachable = judged.filter((j) => j.reachable !== true).map((j) => path.basename(j.file));

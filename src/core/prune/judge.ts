@@ -6,9 +6,9 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { isErrored, testFileOf, type Manifest } from "../collected.js";
-import { requestHash } from "../hash.js";
 import type { Era } from "../rules/eras.js";
-import { nameAgrees, nameHash, type ExactRequest } from "../recording.js";
+import { nameHash, type ExactRequest } from "../recording.js";
+import { isUnreachable, verdictOf, type VerdictStatus } from "../rules/verdict.js";
 import type { OrphanReason } from "./reasons.js";
 
 /** Whether the recorder can find a file by its request (SPEC, "The request hash"). */
@@ -17,22 +17,14 @@ export interface Reachability {
   nameHash: string | null;
   /** The hash of its own request; null when no hashing rule applies. */
   requestHash: string | null;
-  /** `unknown` when the name is not a hash or the request has an unknown shape: never judged unreachable. */
-  verdict: "reachable" | "unreachable" | "unknown";
+  /** The one verdict (rules/verdict.ts): `no-rule` and `unreachable` both make the orphan reason `unreachable`. */
+  verdict: VerdictStatus;
 }
 
-/**
- * The one place that decides `unreachable`: the name's hash against the hash of the file's own
- * request, computed as the recorder of the era in use computes it.
- */
+/** The one verdict on a scanned recording, as prune keeps it. */
 export function judgeReachability(recording: { file: string; request: ExactRequest }, era: Era): Reachability {
-  const name = nameHash(recording.file);
-  const { hash, kind } = requestHash(recording.request, era);
-  // A known kind of call the era's recorder has no rule for (tool calls before 2025-10-09, a file
-  // processor's today) is never looked up: unreachable. An unknown shape is never judged.
-  if (name !== null && hash === null && kind !== "unknown") return { nameHash: name.hash, requestHash: null, verdict: "unreachable" };
-  if (name === null || hash === null) return { nameHash: name?.hash ?? null, requestHash: hash, verdict: "unknown" };
-  return { nameHash: name.hash, requestHash: hash, verdict: nameAgrees(name, hash) ? "reachable" : "unreachable" };
+  const v = verdictOf(recording.request, nameHash(recording.file), era);
+  return { nameHash: v.nameHash, requestHash: v.hash, verdict: v.status };
 }
 
 /** What judging needs from one readable file. */
@@ -84,7 +76,7 @@ export function testJudge(manifest: Manifest | null, exists: ReadonlyMap<string,
 
   const reasons = (scan: ScannedRecording): OrphanReason[] => {
     const out: OrphanReason[] = [];
-    if (scan.verdict === "unreachable") out.push("unreachable");
+    if (isUnreachable({ status: scan.verdict })) out.push("unreachable");
     // Shared recordings (no test_id, e.g. model lists) are never orphans by a test reason (SPEC).
     if (scan.testId === null) return out;
     const testFile = testFileOf(scan.testId);

@@ -15,7 +15,7 @@ import { requestHash } from "../hash.js";
 import { runParallel } from "../parallel.js";
 import { exactRequest, isObject, nameAgrees, nameHash, readRecordingSync, RecordingError, type NameHash } from "../recording.js";
 import { eraById, NEWEST_ERA, type Era } from "../rules/eras.js";
-import { nameOrigin } from "../rules/judge.js";
+import { originOf, verdictOf, type VerdictStatus } from "../rules/verdict.js";
 import { topLevelSpans } from "../spans.js";
 import { createAtomic } from "../write.js";
 
@@ -59,8 +59,9 @@ interface Scan {
   file: string;
   /** Its request hash under the era; null when no rule applies. */
   hash: string | null;
-  reachable: boolean | null;
-  /** Why it is stale: which era named it. */
+  /** The one verdict (rules/verdict.ts). */
+  status: VerdictStatus;
+  /** Why it is stale (which era named it), or why no rule applies. */
   why: string | null;
   failure?: RehashFailure;
 }
@@ -69,13 +70,12 @@ function scanFile(file: string, era: Era): Scan {
   try {
     const name = nameHash(file);
     const input = exactRequest(readRecordingSync(file));
-    const { hash } = requestHash(input, era);
-    if (name === null || hash === null) return { file, hash, reachable: null, why: null };
-    const reachable = nameAgrees(name, hash);
-    return { file, hash, reachable, why: reachable ? null : nameOrigin(input, name, era, false).message };
+    const verdict = verdictOf(input, name, era);
+    const why = name === null ? null : verdict.status === "unreachable" ? originOf(input, name, verdict).message : verdict.note;
+    return { file, hash: verdict.hash, status: verdict.status, why };
   } catch (err) {
-    if (err instanceof RecordingError) return { file, hash: null, reachable: null, why: null, failure: { file, message: err.message, line: err.line, column: err.column } };
-    return { file, hash: null, reachable: null, why: null, failure: { file, message: `cannot read: ${(err as Error).message}`, line: null, column: null } };
+    const failure = err instanceof RecordingError ? { file, message: err.message, line: err.line, column: err.column } : { file, message: `cannot read: ${(err as Error).message}`, line: null, column: null };
+    return { file, hash: null, status: "unknown", why: null, failure };
   }
 }
 
@@ -197,8 +197,10 @@ export async function planRehash(files: readonly string[], era: Era): Promise<Re
   const stale: Stale[] = [];
   for (const s of scans) {
     if (s.failure !== undefined) failures.push(s.failure);
-    else if (s.reachable === true) reachable.add(s.file);
-    else if (s.reachable === false && s.hash !== null) {
+    else if (s.status === "reachable") reachable.add(s.file);
+    // A kind of call the era's recorder has no rule for cannot be given a name it looks up.
+    else if (s.status === "no-rule") skipped.push({ file: s.file, reason: `no hash rule for this kind of call under the rules of ${era.id} (${s.why ?? "no rule"})` });
+    else if (s.status === "unreachable" && s.hash !== null) {
       const name = nameHash(s.file);
       if (name === null) continue;
       if (!inRecordingsFolder(s.file)) skipped.push({ file: s.file, reason: "not inside a recordings folder" });
@@ -211,8 +213,7 @@ export async function planRehash(files: readonly string[], era: Era): Promise<Re
   const reachableAt = (path: string): boolean => {
     if (reachable.has(path)) return true;
     if (scanned.has(path)) return false;
-    const s = scanFile(path, era);
-    return s.reachable === true;
+    return scanFile(path, era).status === "reachable";
   };
   return { era: era.id, scanned: files.length, entries: decide(stale, reachableAt), skipped, failures };
 }

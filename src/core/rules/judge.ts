@@ -1,6 +1,6 @@
 /**
- * Judging a recording's name under an era: reachable or not, and when not, which era's rules
- * produced its name (SPEC, "Hash rules by era"; prune's `unreachable` and `superseded`).
+ * Which era's rules produced a recording's name (SPEC, "Hash rules by era"), and prune's
+ * `superseded`. The verdict itself (reachable or not) is rules/verdict.ts.
  */
 import { dirname } from "node:path";
 import { requestHash, ruleKeys, type HashInput } from "../hash.js";
@@ -75,24 +75,6 @@ export function nameOrigin(input: HashInput, name: NameHash, inUse: Era, inUseNa
     return { eras, from: first.id, to, changedBy: changed.id, message: `${span}; ${changed.change} (${changed.id}) changed its hash` };
   }
   return { eras, from: first.id, to, changedBy: null, message: `${span}, newer than the rules in use (${inUse.id})` };
-}
-
-/** A recording judged under an era. */
-export interface Judgement {
-  /** Its request hash under the era; null when the era has no rule for its kind. */
-  hash: string | null;
-  /** The recorder of the era finds it; null when its name is not a hash. */
-  reachable: boolean | null;
-  /** Which era named it, when it is unreachable. */
-  origin: NameOrigin | null;
-}
-
-/** Reachable under `era` or not, and if not, which era named it (for prune, validate, show, hash). */
-export function judgeRecording(input: HashInput, name: NameHash | null, era: Era): Judgement {
-  const { hash } = requestHash(input, era);
-  if (name === null) return { hash, reachable: null, origin: null };
-  const reachable = hash !== null && nameAgrees(name, hash);
-  return { hash, reachable, origin: reachable ? null : nameOrigin(input, name, era, hash !== null ? false : undefined) };
 }
 
 /** What finding superseded recordings needs of each judged file. */
