@@ -22,4 +22,23 @@ export default tseslint.config(
     files: ["src/cli.ts", "src/report/**/*.ts", "test/**/*.ts"],
     rules: { "no-console": "off", "no-restricted-properties": "off" },
   },
+  // Layers (STYLE.md): the core knows neither commands, reporters nor the CLI; commands and
+  // reporters never import the CLI wiring; the core never asks for the current folder.
+  {
+    files: ["src/core/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["**/commands/*", "**/report/*", "**/cli.js"], message: "the core returns data; commands and reporters use it, not the reverse" }] }],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "exit", message: "only src/cli.ts decides the exit" },
+        { object: "process", property: "stdout", message: "the core never prints" },
+        { object: "process", property: "stderr", message: "the core never prints" },
+        { object: "process", property: "cwd", message: "the workspace (core/workspace) holds the current folder" },
+      ],
+    },
+  },
+  {
+    files: ["src/commands/**/*.ts", "src/report/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [{ group: ["**/cli.js"], message: "only the entry wires commands" }] }] },
+  },
 );

@@ -16,9 +16,13 @@ import { processOutput, type Output } from "./report/output.js";
 import { VERSION } from "./version.js";
 
 interface GlobalOptions {
-  root: string;
+  root?: string;
   json: boolean;
   color: boolean;
+  allowEmpty: boolean;
+  /** Command options the workspace takes (where a command has them). */
+  rules?: RulesChoice;
+  repoRoot?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -46,14 +50,30 @@ function rulesOption(): Option {
   );
 }
 
+/** The options every command shares, and the workspace, resolved once (core/workspace). */
 async function common(cmd: Command, makeOutput: (color: boolean) => Promise<Output>): Promise<CommonOptions> {
   const g = cmd.optsWithGlobals<GlobalOptions>();
-  const root = resolve(process.cwd(), g.root);
-  // SPEC: a --root that does not exist is a usage error; a typo in a CI job must not stay green.
-  const info = statSync(root, { throwIfNoEntry: false });
-  if (info === undefined) cmd.error(`error: --root ${g.root}: no such directory`, { exitCode: EXIT_CODES.error, code: "recctl.root" });
-  if (!info.isDirectory()) cmd.error(`error: --root ${g.root}: not a directory`, { exitCode: EXIT_CODES.error, code: "recctl.root" });
-  return { root, json: g.json, output: await makeOutput(g.color && !g.json) };
+  const cwd = process.cwd();
+  let root: string | null = null;
+  if (g.root !== undefined) {
+    root = resolve(cwd, g.root);
+    // SPEC: a --root that does not exist is a usage error; a typo in a CI job must not stay green.
+    const info = statSync(root, { throwIfNoEntry: false });
+    if (info === undefined) cmd.error(`error: --root ${g.root}: no such directory`, { exitCode: EXIT_CODES.error, code: "recctl.root" });
+    if (!info.isDirectory()) cmd.error(`error: --root ${g.root}: not a directory`, { exitCode: EXIT_CODES.error, code: "recctl.root" });
+  }
+  const { resolveWorkspace } = await import("./core/workspace/index.js");
+  const workspace = await resolveWorkspace({
+    cwd,
+    root,
+    configRoot: null,
+    repoRoot: g.repoRoot ?? null,
+    rules: g.rules ?? null,
+    rulesFrom: "option",
+    exclude: [],
+    allowEmpty: g.allowEmpty,
+  });
+  return { root: workspace.root, workspace, json: g.json, output: await makeOutput(g.color && !g.json) };
 }
 
 
@@ -112,8 +132,9 @@ export function buildProgram(sink: ExitSink, makeOutput: (color: boolean) => Pro
   const program = new Command("recctl")
     .description("Validate, inspect, diff and prune LLM API recordings (llama-stack / OGX test recorder).")
     .version(VERSION)
-    .option("--root <dir>", "where recordings are searched (test paths resolve against the repository root above it)", ".")
+    .option("--root <dir>", "where recordings are searched (default: the config's root, else the current folder); a lookup by hash searches the whole repository unless --root is given; test paths resolve against the repository root above it")
     .option("--json", "print one JSON document on stdout", false)
+    .option("--allow-empty", "finding no recordings at all is not an error (exit 0)", false)
     .option("--no-color", "never colour the output")
     .showHelpAfterError("(run with --help for usage)")
     .configureHelp({ showGlobalOptions: true })

@@ -2,12 +2,15 @@
  * The contract between the layers: the options every command shares (normalized once, at the
  * edge) and the outcome a command returns. Only `cli.ts` turns an outcome into an exit code.
  */
+import type { Workspace } from "./core/workspace/index.js";
 import type { Output } from "./report/output.js";
 
 /** Options every command shares, normalized once (SPEC: --root, --json, --no-color). */
 export interface CommonOptions {
-  /** Absolute; checked to be an existing directory before any command runs. */
+  /** The workspace's root (`--root`, else the config's, else the current folder); absolute, an existing directory. */
   root: string;
+  /** Resolved once per run: repository root, config, rules, discovery (core/workspace). */
+  workspace: Workspace;
   json: boolean;
   output: Output;
 }

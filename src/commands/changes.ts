@@ -7,7 +7,7 @@
 import type { CommonOptions, Outcome } from "../options.js";
 import { worst } from "../options.js";
 import { collectChanges, GitError, isReal, revertNoise, type ChangesResult, type Reversion } from "../core/changes/index.js";
-import { hasherFor, type RulesChoice } from "../core/rules/detect.js";
+import { hasherOf, type RulesChoice } from "../core/rules/detect.js";
 import { printChangesErrors } from "../report/changes.js";
 import { reporterFor, type FormatName } from "../report/index.js";
 
@@ -30,9 +30,10 @@ export async function changesCommand(opts: ChangesCommandOptions): Promise<Outco
   }
   let result: ChangesResult;
   let reversion: Reversion | null = null;
-  const { hasher, rules } = await hasherFor(opts.rules, opts.root);
+  const rules = await opts.workspace.rules();
+  const hasher = hasherOf(rules);
   try {
-    result = collectChanges({ root: opts.root, cwd: process.cwd(), args: opts.args, hasher });
+    result = collectChanges({ root: opts.root, cwd: opts.workspace.cwd, args: opts.args, hasher });
     if (opts.revertNoise) {
       // A file that could not be read might be noise too: restoring the others is still right.
       reversion = revertNoise(result, opts.write);

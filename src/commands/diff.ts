@@ -3,8 +3,9 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { CommonOptions, Outcome } from "../options.js";
 import { diffRecordings, diffSide, IgnoreError, markHashRelevant, parseIgnore, type DiffOptions } from "../core/diff/index.js";
-import { hasherFor, type RulesChoice, type RulesInUse } from "../core/rules/detect.js";
+import { hasherOf, type RulesChoice, type RulesInUse } from "../core/rules/detect.js";
 import { isStreamPath } from "../core/read.js";
+import type { Workspace } from "../core/workspace/index.js";
 import { exactRequest, isObject, readRecording, RecordingError, type Recording } from "../core/recording.js";
 import { reporterFor } from "../report/index.js";
 import { printFileError, printRefError, type Output } from "../report/output.js";
@@ -22,19 +23,19 @@ export interface DiffCommandOptions extends CommonOptions {
  * The file a ref names. A path to a file is taken as is without loading the resolver (and the
  * glob library it brings): `diff a.json b.json` is the common case and should start fast.
  */
-async function locate(ref: string, root: string): Promise<string> {
+async function locate(ref: string, ws: Workspace): Promise<string> {
   if (isStreamPath(ref)) return ref;
-  const asPath = resolve(process.cwd(), ref);
+  const asPath = resolve(ws.cwd, ref);
   if ((await stat(asPath).catch(() => undefined))?.isFile() === true) return asPath;
   const { resolveRef } = await import("../core/resolve.js");
-  return resolveRef(ref, root);
+  return resolveRef(ref, ws);
 }
 
 /** A recording's parsed document, or null after saying on stderr why there is none. */
-async function load(ref: string, root: string, output: Output): Promise<{ file: string; data: unknown; rec: Recording } | null> {
+async function load(ref: string, ws: Workspace, output: Output): Promise<{ file: string; data: unknown; rec: Recording } | null> {
   let file: string;
   try {
-    file = await locate(ref, root);
+    file = await locate(ref, ws);
   } catch (err) {
     const { RefError } = await import("../core/resolve.js");
     if (!(err instanceof RefError)) throw err;
@@ -65,15 +66,15 @@ export async function diffCommand(opts: DiffCommandOptions): Promise<Outcome> {
     output.err(`recctl: ${err.message}`);
     return "error";
   }
-  const [a, b] = await Promise.all([load(opts.a, opts.root, output), load(opts.b, opts.root, output)]);
+  const [a, b] = await Promise.all([load(opts.a, opts.workspace, output), load(opts.b, opts.workspace, output)]);
   if (a === null || b === null) return "error";
   const diff = diffRecordings(diffSide(a.data, options), diffSide(b.data, options), options);
   // Each request difference says whether it changes the hash under the rules in use.
   let rules: RulesInUse | null = null;
   if (diff.request.length > 0) {
-    const inUse = await hasherFor(opts.rules, opts.root);
-    markHashRelevant(diff.request, exactRequest(a.rec), exactRequest(b.rec), inUse.hasher);
-    rules = inUse.rules;
+    rules = await opts.workspace.rules();
+    const hasher = hasherOf(rules);
+    markHashRelevant(diff.request, exactRequest(a.rec), exactRequest(b.rec), (input) => hasher(input, a.file));
   }
   (await reporterFor("diff", opts))(output, { a: a.file, b: b.file, diff, rules });
   return diff.same ? "ok" : "findings";

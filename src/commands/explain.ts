@@ -5,9 +5,8 @@
  */
 import { resolve } from "node:path";
 import type { CommonOptions, Outcome } from "../options.js";
-import { discover } from "../core/discover.js";
 import type { RequestHasher } from "../core/hash.js";
-import { hasherFor, type RulesChoice } from "../core/rules/detect.js";
+import { hasherOf, type RulesChoice } from "../core/rules/detect.js";
 import { buildIndex, explainMiss, findMisses, givenRequest, type CapturedRequest, type ExplainedMiss, type Miss } from "../core/explain/index.js";
 import { ReadError, readText, STDIN } from "../core/read.js";
 import { RecordingError } from "../core/recording.js";
@@ -25,14 +24,14 @@ export interface ExplainCommandOptions extends CommonOptions {
 }
 
 /** Each input's misses; unreadable inputs are reported and make the run an error. */
-async function readInputs(files: readonly string[], output: Output): Promise<{ misses: Miss[]; failed: boolean }> {
+async function readInputs(files: readonly string[], output: Output, cwd: string): Promise<{ misses: Miss[]; failed: boolean }> {
   const misses: Miss[] = [];
   let failed = false;
   for (const f of files.length === 0 ? ["-"] : files) {
     let text: string;
     if (f === "-" && process.stdin.isTTY) output.err("recctl: reading the log from standard input (paste it, then Ctrl-D)");
     try {
-      text = readText(f === "-" ? STDIN : resolve(f));
+      text = readText(f === "-" ? STDIN : resolve(cwd, f));
     } catch (err) {
       if (!(err instanceof ReadError)) throw err;
       output.err(`recctl: ${output.path(f)}: ${err.message}`);
@@ -60,8 +59,9 @@ function assignRequest(file: string, misses: readonly Miss[], hasher: RequestHas
 
 export async function explainCommand(opts: ExplainCommandOptions): Promise<Outcome> {
   const { output } = opts;
-  const { hasher, rules } = await hasherFor(opts.rules, opts.root);
-  const { misses, failed } = await readInputs(opts.files, output);
+  const rules = await opts.workspace.rules();
+  const hasher = hasherOf(rules);
+  const { misses, failed } = await readInputs(opts.files, output, opts.workspace.cwd);
   if (misses.length === 0) {
     const where = opts.files.length === 0 ? "standard input" : opts.files.join(" ");
     if (!failed) output.err(`recctl: no replay miss found in ${where} (looked for the recorder's "Recording not found for …" messages)`);
@@ -83,8 +83,8 @@ export async function explainCommand(opts: ExplainCommandOptions): Promise<Outco
       return "error";
     }
   }
-  const index = buildIndex((await discover([], opts.root)).files);
-  if (index.unreadable.length > 0) output.err(`recctl: ${index.unreadable.length} recording(s) under ${output.path(opts.root)} could not be read and were left out`);
+  const index = buildIndex((await opts.workspace.discoverLookup()).files);
+  if (index.unreadable.length > 0) output.err(`recctl: ${index.unreadable.length} recording(s) under ${output.path(opts.workspace.lookupRoot)} could not be read and were left out`);
   const explained: ExplainedMiss[] = misses.map((miss) =>
     explainMiss(miss, index, given.get(miss) ?? null, { limit: opts.candidates, hasher, rules: rules.era.rules, show: (f) => output.path(f) }),
   );

@@ -1,7 +1,7 @@
 /** `recctl hash <ref…>`: the request hash recomputed, and whether the file name agrees. */
 import type { CommonOptions, Outcome } from "../options.js";
 import { exactRequest, readRecording } from "../core/recording.js";
-import { resolveRules, type RulesChoice } from "../core/rules/detect.js";
+import type { RulesChoice } from "../core/rules/detect.js";
 import { NEWEST_ERA, type Era } from "../core/rules/eras.js";
 import { isUnreachable, originOf, verdictOf } from "../core/rules/verdict.js";
 import type { HashRow } from "../report/hash.js";
@@ -36,8 +36,8 @@ export async function hashFile(file: string, era: Era = NEWEST_ERA): Promise<Has
 
 export async function hashCommand(opts: HashCommandOptions): Promise<Outcome> {
   const { output } = opts;
-  const rules = await resolveRules(opts.rules ?? null, opts.root);
-  const { rows, failed, expanded } = await perFile(opts, (file) => hashFile(file, rules.era));
+  const rules = await opts.workspace.rules();
+  const { rows, failed, expanded } = await perFile(opts, (file) => hashFile(file, rules.eraFor(file)));
   (await reporterFor("hash", opts))(output, { rows, explain: opts.explain, many: opts.refs.length !== 1 || expanded, rules });
   if (failed) return "error";
   return rows.every((r) => r.matches || r.name_hash === null) ? "ok" : "findings";

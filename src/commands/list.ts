@@ -1,6 +1,6 @@
 /** `recctl list [paths…]`: a table of recordings grouped by test, model or endpoint. */
+import { emptyRunFails } from "../core/discover.js";
 import type { CommonOptions, Outcome } from "../options.js";
-import { discover } from "../core/discover.js";
 import { runParallel } from "../core/parallel.js";
 import { isFailure, prepareTask, type RecordingSummary } from "../core/summary.js";
 import { reporterFor } from "../report/index.js";
@@ -26,11 +26,11 @@ function keep(row: RecordingSummary, f: ListFilters): boolean {
 
 export async function listCommand(opts: ListCommandOptions): Promise<Outcome> {
   const { output } = opts;
-  const found = await discover(opts.paths, opts.root);
-  printDiscovery(output, found, opts.paths, opts.root);
+  const found = await opts.workspace.discover(opts.paths);
+  printDiscovery(output, found, opts.paths, opts.root, opts.workspace.allowEmpty);
   const results = await runParallel(found.files, undefined, { url: new URL("../core/summary.js", import.meta.url), prepare: prepareTask });
   const rows: RecordingSummary[] = [];
-  let failed = found.missing.length > 0;
+  let failed = found.missing.length > 0 || emptyRunFails(found, opts.workspace.allowEmpty);
   for (const r of results) {
     if (isFailure(r)) {
       printFileError(output, { file: r.file, message: r.error, line: r.line, column: r.column }, " (skipped)");

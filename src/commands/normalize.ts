@@ -3,9 +3,9 @@
  * Dry run by default; `--write` rewrites atomically; `--check` exits 1 when anything would
  * change (with `--write` too: fixed, and still reported as a finding, for CI that fixes and fails).
  */
+import { emptyRunFails } from "../core/discover.js";
 import { refusesStream } from "./streams.js";
 import type { CommonOptions, Outcome } from "../options.js";
-import { discover } from "../core/discover.js";
 import { printDiscovery } from "../report/output.js";
 import { isNormalizeFailure, normalizeMany, wouldChange } from "../core/normalize.js";
 import { findStaleTemps, foldersOf, sweepStaleTemps } from "../core/write.js";
@@ -22,14 +22,14 @@ export interface NormalizeCommandOptions extends CommonOptions {
 export async function normalizeCommand(opts: NormalizeCommandOptions): Promise<Outcome> {
   const { output } = opts;
   if (opts.write && refusesStream(output, opts.paths, `a stream (standard input, /dev/fd) cannot be rewritten in place; without --write, normalize reads it and says what would change`)) return "error";
-  const found = await discover(opts.paths, opts.root);
-  printDiscovery(output, found, opts.paths, opts.root);
+  const found = await opts.workspace.discover(opts.paths);
+  printDiscovery(output, found, opts.paths, opts.root, opts.workspace.allowEmpty);
   const results = await normalizeMany(found.files, { write: opts.write });
   // A run killed mid-write leaves its temporary file beside the recording: --write removes it.
   printStaleTemps(output, await sweepStaleTemps(await findStaleTemps(foldersOf(found.files)), opts.write), "--write");
   const mode: NormalizeMode = opts.write ? "write" : opts.check ? "check" : "dry-run";
   (await reporterFor("normalize", opts))(output, { results, mode });
-  if (found.missing.length > 0 || results.some(isNormalizeFailure)) return "error";
+  if (found.missing.length > 0 || emptyRunFails(found, opts.workspace.allowEmpty) || results.some(isNormalizeFailure)) return "error";
   const changed = results.some((r) => !isNormalizeFailure(r) && wouldChange(r));
   return opts.check && changed ? "findings" : "ok";
 }

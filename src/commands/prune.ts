@@ -4,6 +4,7 @@
  */
 import { refusesStream } from "./streams.js";
 import type { CommonOptions, Outcome } from "../options.js";
+import { emptyRunFails } from "../core/discover.js";
 import { ManifestError, type Manifest } from "../core/collected.js";
 import { prune, readManifests, type MaxDelete, type OrphanReason, type PruneResult } from "../core/prune/index.js";
 import type { RulesChoice } from "../core/rules/detect.js";
@@ -37,7 +38,7 @@ export async function pruneCommand(opts: PruneCommandOptions): Promise<Outcome> 
   if (opts.collected.length > 0) {
     if (opts.collected.includes("-") && process.stdin.isTTY) output.err("recctl: reading `pytest --collect-only -q` output from stdin (end with Ctrl-D)");
     try {
-      manifest = readManifests(opts.collected, process.cwd());
+      manifest = readManifests(opts.collected, opts.workspace.cwd);
     } catch (err) {
       if (!(err instanceof ManifestError)) throw err;
       output.err(`recctl: --collected ${err.message}`);
@@ -46,17 +47,15 @@ export async function pruneCommand(opts: PruneCommandOptions): Promise<Outcome> 
   }
 
   const result = await prune({
-    root: opts.root,
-    repoRoot: opts.repoRoot,
+    workspace: opts.workspace,
     paths: opts.paths,
     manifest,
     reasons: opts.reasons,
     delete: opts.delete,
     allowPartial: opts.allowPartial,
     maxDelete: opts.maxDelete,
-    rules: opts.rules,
   });
-  printDiscovery(output, result.discovery, opts.paths, opts.root);
+  printDiscovery(output, result.discovery, opts.paths, opts.root, opts.workspace.allowEmpty);
   printPruneNotices(output, result);
   (await reporterFor("prune", opts))(output, result);
   return outcomeOf(opts, result);
@@ -65,7 +64,7 @@ export async function pruneCommand(opts: PruneCommandOptions): Promise<Outcome> 
 /** error when anything could not be read, judged or removed, or a guard refused; findings for orphans with --check. */
 function outcomeOf(opts: PruneCommandOptions, result: PruneResult): Outcome {
   const removalFailed = result.removal !== null && [...result.removal.files, ...result.removal.rows].some((o) => !o.removed);
-  if (result.discovery.missing.length > 0 || result.unreadable.length > 0 || result.indexErrors.length > 0) return "error";
+  if (result.discovery.missing.length > 0 || emptyRunFails(result.discovery, opts.workspace.allowEmpty) || result.unreadable.length > 0 || result.indexErrors.length > 0) return "error";
   if (result.refused || removalFailed) return "error";
   return opts.check && result.orphans.length + result.indexOrphans.length > 0 ? "findings" : "ok";
 }

@@ -16,7 +16,7 @@ export interface PerFile<R> {
 /** Resolves the refs and runs `each` on every file; unreadable ones are one stderr line each. */
 export async function perFile<R>(opts: CommonOptions & { refs: string[] }, each: (file: string) => Promise<R>): Promise<PerFile<R>> {
   const { output } = opts;
-  const { files, errors, expanded, skipped } = await resolveMany(opts.refs, opts.root);
+  const { files, errors, expanded, skipped } = await resolveMany(opts.refs, opts.workspace);
   for (const e of errors) printRefError(output, e);
   printSkipped(output, skipped);
   const rows: R[] = [];

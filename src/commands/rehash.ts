@@ -3,10 +3,10 @@
  * looks up. Dry run by default; `--write` renames (never overwriting) and removes duplicates.
  */
 import { refusesStream } from "./streams.js";
+import { emptyRunFails } from "../core/discover.js";
 import type { CommonOptions, Outcome } from "../options.js";
-import { discover } from "../core/discover.js";
 import { applyRehash, planRehash } from "../core/rehash/index.js";
-import { resolveRules, type RulesChoice } from "../core/rules/detect.js";
+import type { RulesChoice } from "../core/rules/detect.js";
 import { printDiscovery, printFileError } from "../report/output.js";
 import { reporterFor } from "../report/index.js";
 
@@ -20,8 +20,8 @@ export interface RehashCommandOptions extends CommonOptions {
 export async function rehashCommand(opts: RehashCommandOptions): Promise<Outcome> {
   const { output } = opts;
   if (refusesStream(output, opts.paths, `rehash renames files in a tree; a stream (standard input, /dev/fd) has no name to change (\`recctl hash -\` says what it should be called)`)) return "error";
-  const [found, rules] = await Promise.all([discover(opts.paths, opts.root), resolveRules(opts.rules, opts.root)]);
-  printDiscovery(output, found, opts.paths, opts.root);
+  const [found, rules] = await Promise.all([opts.workspace.discover(opts.paths), opts.workspace.rules()]);
+  printDiscovery(output, found, opts.paths, opts.root, opts.workspace.allowEmpty);
   const plan = await planRehash(found.files, rules.era);
   for (const f of plan.failures) printFileError(output, f, " (left alone)");
   // One line per reason: a 2025 tree holds hundreds of index-layout files.
@@ -34,6 +34,6 @@ export async function rehashCommand(opts: RehashCommandOptions): Promise<Outcome
   const applied = opts.write ? await applyRehash(plan) : null;
   for (const f of applied?.failures ?? []) printFileError(output, f);
   (await reporterFor("rehash", opts))(output, { plan, rules, applied });
-  if (found.missing.length > 0 || plan.failures.length > 0 || (applied?.failures.length ?? 0) > 0) return "error";
+  if (found.missing.length > 0 || emptyRunFails(found, opts.workspace.allowEmpty) || plan.failures.length > 0 || (applied?.failures.length ?? 0) > 0) return "error";
   return plan.entries.some((e) => e.action === "conflict") ? "findings" : "ok";
 }

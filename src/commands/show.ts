@@ -7,7 +7,7 @@ import { RefError, resolveRef } from "../core/resolve.js";
 import { reporterFor } from "../report/index.js";
 import { printMissHint } from "../report/show.js";
 import { printFileError, printRefError } from "../report/output.js";
-import { resolveRules, type RulesChoice } from "../core/rules/detect.js";
+import type { RulesChoice } from "../core/rules/detect.js";
 
 export interface ShowCommandOptions extends CommonOptions {
   ref: string;
@@ -20,7 +20,7 @@ export async function showCommand(opts: ShowCommandOptions): Promise<Outcome> {
   const { output } = opts;
   let file: string;
   try {
-    file = await resolveRef(opts.ref, opts.root);
+    file = await resolveRef(opts.ref, opts.workspace);
   } catch (err) {
     if (!(err instanceof RefError)) throw err;
     // A hash that names nothing is most often a replay miss: explain finds the nearest recordings.
@@ -40,8 +40,8 @@ export async function showCommand(opts: ShowCommandOptions): Promise<Outcome> {
   }
   try {
     const rec = await readRecording(file);
-    const rules = await resolveRules(opts.rules ?? null, opts.root);
-    (await reporterFor("show", opts))(output, { inspection: inspect(rec, rules.era), rules });
+    const rules = await opts.workspace.rules();
+    (await reporterFor("show", opts))(output, { inspection: inspect(rec, rules.eraFor(file)), rules });
     return "ok";
   } catch (err) {
     if (!(err instanceof RecordingError)) throw err;

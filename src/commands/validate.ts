@@ -2,7 +2,7 @@
 import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { CommonOptions, Outcome } from "../options.js";
-import { discover, isGlob } from "../core/discover.js";
+import { emptyRunFails, isGlob } from "../core/discover.js";
 import { printDiscovery } from "../report/output.js";
 import { startWorkers } from "../core/parallel.js";
 import { isStreamPath } from "../core/read.js";
@@ -10,7 +10,7 @@ import { DEFAULT_CACHE_DIR, ResultCache } from "../core/cache/store.js";
 import { CACHED_TASK, cacheSalt } from "../core/cache/validate.js";
 import type { WarningRule } from "../core/types.js";
 import { reporterFor, type FormatName } from "../report/index.js";
-import { resolveRules, type RulesChoice } from "../core/rules/detect.js";
+import { rulesTask, type RulesChoice } from "../core/rules/detect.js";
 
 /** The validation task's module (core/validate.js); workers import it by this URL. */
 const VALIDATE_TASK = new URL("../core/validate.js", import.meta.url);
@@ -44,17 +44,17 @@ function wantsCache(opts: ValidateCommandOptions): boolean {
 
 export async function validateCommand(opts: ValidateCommandOptions): Promise<Outcome> {
   const { output } = opts;
-  const rules = await resolveRules(opts.rules ?? null, opts.root);
-  const taskOptions = { schemaFile: opts.schema, ignore: opts.ignore, rules: rules.era.id };
-  const salt = wantsCache(opts) ? cacheSalt(taskOptions, rules.era.id) : null;
+  const rules = await opts.workspace.rules();
+  const taskOptions = { schemaFile: opts.schema, ignore: opts.ignore, ...rulesTask(rules) };
+  const salt = wantsCache(opts) ? cacheSalt(taskOptions, taskOptions.layout ? "layout" : rules.era.id) : null;
   const cache = salt === null ? null : ResultCache.open(resolve(opts.cacheDir ?? join(opts.root, DEFAULT_CACHE_DIR)), opts.root, salt);
   // A whole tree will want every core: start the workers now, so they load while the files are
   // found — unless a warm cache will answer most files on this thread. A few named files
   // (pre-commit) never start one. (Started before this thread loads the validation modules.)
   const whole = opts.paths.length === 0 || opts.paths.some((p) => !p.endsWith(".json") && !isStreamPath(p));
   const pool = whole && cache?.warm !== true ? startWorkers(cache === null ? VALIDATE_TASK : CACHED_TASK) : undefined;
-  const [report, found] = await Promise.all([reporterFor("validate", opts), discover(opts.paths, opts.root)]);
-  printDiscovery(output, found, opts.paths, opts.root);
+  const [report, found] = await Promise.all([reporterFor("validate", opts), opts.workspace.discover(opts.paths)]);
+  printDiscovery(output, found, opts.paths, opts.root, opts.workspace.allowEmpty);
   let reports;
   if (cache === null) {
     const { validateMany } = await import("../core/validate.js");
@@ -69,7 +69,7 @@ export async function validateCommand(opts: ValidateCommandOptions): Promise<Out
   report(output, { reports, strict: opts.strict, rules: opts.ignore.includes("name-hash") ? null : rules });
   if (opts.cacheStats) (await import("../report/validate.js")).printCacheStats(output, cache);
   const ioFailed = reports.some((r) => r.errors.some((e) => e.rule === "io"));
-  if (found.missing.length > 0 || ioFailed) return "error";
+  if (found.missing.length > 0 || ioFailed || emptyRunFails(found, opts.workspace.allowEmpty)) return "error";
   const failed = reports.some((r) => !r.valid || (opts.strict && r.warnings.length > 0));
   return failed ? "findings" : "ok";
 }

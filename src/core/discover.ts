@@ -11,12 +11,13 @@
  */
 import type { Dirent, Stats } from "node:fs";
 import { readdir, realpath, stat } from "node:fs/promises";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { isStreamPath } from "./read.js";
 import { findRepoRoot } from "./repo-root.js";
+import { dirInRecordings, RECORDINGS_FOLDER } from "./workspace/recordings-folder.js";
 
 export const DEFAULT_PATTERN = "**/recordings/**/*.json";
-const RECORDINGS = "recordings";
+const RECORDINGS = RECORDINGS_FOLDER;
 const IGNORE = ["**/node_modules/**", "**/.git/**"];
 
 /** A path that was found but not taken, and why (`not a regular file (FIFO)`). */
@@ -46,14 +47,28 @@ export function notRegular(info: Stats | Dirent): string {
   return `not a regular file (${fileType(info)}), not opened`;
 }
 
+/** Where a discovery runs: the folders it needs, decided once by the workspace. */
+export interface DiscoverScope {
+  /** Searched when no paths are given. */
+  root: string;
+  /** Relative paths and globs resolve against it. */
+  cwd: string;
+  /** "Inside a recordings folder" is judged below it (null: no repository; the whole path counts). */
+  repoRoot: string | null;
+  /** Globs never taken as recordings (relative ones match paths relative to `cwd`). */
+  exclude?: readonly string[];
+}
+
 /**
- * True when a directory is itself inside a `recordings` folder. Only folders below the
- * repository's top count (a checkout kept under `~/recordings/` is not a recordings folder).
+ * True when a directory is itself inside a `recordings` folder, judged below the repository root
+ * (a checkout kept under `~/recordings/` is not a recordings folder). A directory outside the
+ * repository is judged below its own.
  */
-export async function insideRecordings(dir: string): Promise<boolean> {
+async function insideRecordings(dir: string, repoRoot: string | null): Promise<boolean> {
+  const rel = repoRoot === null ? "" : relative(repoRoot, dir);
+  if (repoRoot === null || rel === "" || !(rel.startsWith("..") || isAbsolute(rel))) return dirInRecordings(dir, repoRoot);
   const top = await findRepoRoot(dir);
-  const below = top.source === "root" ? dir : relative(top.dir, dir);
-  return below.split(sep).includes(RECORDINGS);
+  return dirInRecordings(dir, top.source === "root" ? null : top.dir);
 }
 
 /** One file found: the path as reached, and the real path it is counted by. */
@@ -143,9 +158,9 @@ async function followLink(path: string, name: string, inRecordings: boolean, w: 
 }
 
 /** The recordings under a directory, by the rule above: its own `recordings` folders, or all. */
-export async function walkRecordings(dir: string, accept?: (name: string) => boolean): Promise<{ files: string[]; skipped: Skipped[] }> {
+export async function walkRecordings(dir: string, repoRoot: string | null, accept?: (name: string) => boolean): Promise<{ files: string[]; skipped: Skipped[] }> {
   const w = newWalk(accept);
-  await walkAll(dir, await insideRecordings(dir), w);
+  await walkAll(dir, await insideRecordings(dir, repoRoot), w);
   return { files: unique(w.found), skipped: w.skipped };
 }
 
@@ -167,8 +182,35 @@ export function isGlob(p: string): boolean {
   return /[*?[\]{}!]/.test(p);
 }
 
-export async function discover(paths: readonly string[], root: string): Promise<Discovery> {
-  if (paths.length === 0) return { ...(await walkRecordings(root)), missing: [] };
+/** Drops the files an `exclude` glob matches (picomatch, the matcher fast-glob uses). */
+async function excluded(files: string[], scope: DiscoverScope): Promise<string[]> {
+  if (scope.exclude === undefined || scope.exclude.length === 0) return files;
+  const { default: picomatch } = await import("picomatch");
+  const abs = scope.exclude.filter((g) => isAbsolute(g));
+  const rel = scope.exclude.filter((g) => !isAbsolute(g));
+  const matchAbs = abs.length > 0 ? picomatch(abs, { dot: true }) : null;
+  const matchRel = rel.length > 0 ? picomatch(rel, { dot: true }) : null;
+  return files.filter((f) => isStreamPath(f) || !((matchAbs?.(f) ?? false) || (matchRel?.(relative(scope.cwd, f)) ?? false)));
+}
+
+/**
+ * A run that found no recording at all, no path missing (SPEC: exit 2 unless `--allow-empty`):
+ * a CI job pointed at the wrong folder must not stay green.
+ */
+export function foundNothing(found: Discovery): boolean {
+  return found.files.length === 0 && found.missing.length === 0 && found.skipped.length === 0;
+}
+
+/** True when the run must fail because it found nothing (see `foundNothing`). */
+export function emptyRunFails(found: Discovery, allowEmpty: boolean): boolean {
+  return !allowEmpty && foundNothing(found);
+}
+
+export async function discover(paths: readonly string[], scope: DiscoverScope): Promise<Discovery> {
+  if (paths.length === 0) {
+    const walked = await walkRecordings(scope.root, scope.repoRoot);
+    return { files: await excluded(walked.files, scope), skipped: walked.skipped, missing: [] };
+  }
   const w = newWalk();
   const streams: string[] = [];
   const missing: string[] = [];
@@ -177,16 +219,16 @@ export async function discover(paths: readonly string[], root: string): Promise<
       streams.push(p);
       continue;
     }
-    const abs = isAbsolute(p) ? p : resolve(process.cwd(), p);
+    const abs = isAbsolute(p) ? p : resolve(scope.cwd, p);
     const info = await stat(abs).catch(() => undefined);
     if (info?.isDirectory()) {
-      await walkAll(abs, await insideRecordings(abs), w);
+      await walkAll(abs, await insideRecordings(abs, scope.repoRoot), w);
     } else if (info?.isFile()) {
       w.found.push({ path: abs, real: await realpath(abs).catch(() => abs), viaLink: false });
     } else if (info !== undefined) {
       w.skipped.push({ path: abs, reason: notRegular(info) });
     } else if (isGlob(p)) {
-      const matched = await glob(p, process.cwd());
+      const matched = await glob(p, scope.cwd);
       if (matched.length === 0) missing.push(p);
       const reals = await Promise.all(matched.map((f) => realpath(f).catch(() => f)));
       matched.forEach((path, i) => w.found.push({ path, real: reals[i] ?? path, viaLink: false }));
@@ -194,5 +236,5 @@ export async function discover(paths: readonly string[], root: string): Promise<
       missing.push(p);
     }
   }
-  return { files: [...new Set(streams), ...unique(w.found)], missing, skipped: w.skipped };
+  return { files: await excluded([...new Set(streams), ...unique(w.found)], scope), missing, skipped: w.skipped };
 }

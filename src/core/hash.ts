@@ -216,7 +216,7 @@ function noRule(kind: RequestKind, era: Era): string {
 }
 
 /** A request's hash under some era's rules: what commands that compare requests pass around. */
-export type RequestHasher = (input: HashInput) => HashResult;
+export type RequestHasher = (input: HashInput, file?: string) => HashResult;
 
 /** The hash the recorder of `era` (the newest by default) would name this request's file after. */
 export function requestHash(input: HashInput, era: Era = NEWEST_ERA): HashResult {

@@ -18,7 +18,8 @@ import {
   type Recording,
 } from "./recording.js";
 import type { Rule, WarningRule } from "./types.js";
-import { eraById, NEWEST_ERA, type Era } from "./rules/eras.js";
+import { NEWEST_ERA, type Era } from "./rules/eras.js";
+import { rulesFromTask } from "./rules/detect.js";
 import { isUnreachable, unreachableMessage, verdictOf } from "./rules/verdict.js";
 
 export interface Finding {
@@ -188,8 +189,8 @@ export interface ValidateOptions {
   validateSchema: ValidateFunction;
   /** Warning rules neither checked nor reported (`--ignore`). */
   ignore?: ReadonlySet<WarningRule>;
-  /** The hash rules the name-hash check applies (default: the newest). */
-  era?: Era;
+  /** The hash rules the name-hash check applies to a file (default: the newest). */
+  eraFor?: (file: string) => Era;
 }
 
 const CHECK_ALL: ReadonlySet<WarningRule> = new Set();
@@ -217,7 +218,7 @@ export function validateRecording(rec: Recording, options: ValidateOptions): Fil
     errors.push(...checkTestId(data));
     // The formatting proof is the costliest check (a JSON.stringify of the whole document).
     const formatted = !ignore.has("format") && isRecorderFormatted(rec.text, rec.data, () => parseExact(rec.text), rec.ascii);
-    if (isObject(data["request"]) && errors.length === 0 && !ignore.has("name-hash")) warnings.push(...checkNameHash(rec, formatted, options.era ?? NEWEST_ERA));
+    if (isObject(data["request"]) && errors.length === 0 && !ignore.has("name-hash")) warnings.push(...checkNameHash(rec, formatted, options.eraFor?.(rec.file) ?? NEWEST_ERA));
     if (!formatted && !ignore.has("format")) warnings.push(...FORMAT_WARNING);
   }
   // Locating needs a tree parse; only files with findings pay for it.
@@ -267,13 +268,15 @@ export interface ValidateTaskOptions {
   ignore: readonly WarningRule[];
   /** The id of the era whose hash rules apply (`rules/eras.ts`; a date, stable: fit for a cache key). */
   rules?: string;
+  /** Each file by the era of its layout (rules/layout.ts); `rules` then names the newest. */
+  layout?: boolean;
 }
 
 /** The per-file options a thread works with: the schema compiled (or loaded) once, the era looked up. */
 export async function validateOptions(options: ValidateTaskOptions): Promise<ValidateOptions> {
   const validateSchema = await loadValidator(options.schemaFile);
-  const era = (options.rules === undefined ? null : eraById(options.rules)) ?? NEWEST_ERA;
-  return { validateSchema, ignore: new Set(options.ignore), era };
+  const rules = rulesFromTask({ rules: options.rules ?? NEWEST_ERA.id, layout: options.layout === true });
+  return { validateSchema, ignore: new Set(options.ignore), eraFor: rules.eraFor };
 }
 
 /** Runs in each thread: prepares the options once, then validates file by file. */

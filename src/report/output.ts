@@ -5,7 +5,7 @@
 import { isStreamPath } from "../core/read.js";
 import { relative } from "node:path";
 import type { ChalkInstance } from "chalk";
-import { DEFAULT_PATTERN, type Discovery, type Skipped } from "../core/discover.js";
+import { DEFAULT_PATTERN, foundNothing, isGlob, type Discovery, type Skipped } from "../core/discover.js";
 
 export interface Output {
   out: (text: string) => void;
@@ -71,10 +71,11 @@ export function printRefError(output: Output, error: { message: string; candidat
 }
 
 /** When discovery found nothing and no path was missing: say so, on stderr. */
-export function printNothingFound(output: Output, found: Discovery, paths: readonly string[], root: string): void {
-  if (found.files.length > 0 || found.missing.length > 0 || found.skipped.length > 0) return;
-  if (paths.length === 0) output.err(`recctl: no recordings found under ${output.path(root)} (looked for ${DEFAULT_PATTERN})`);
-  else output.err(`recctl: no recordings in ${paths.join(" ")}`);
+export function printNothingFound(output: Output, found: Discovery, paths: readonly string[], root: string, allowEmpty = false): void {
+  if (!foundNothing(found)) return;
+  const hint = allowEmpty ? "" : " (--allow-empty accepts an empty tree)";
+  if (paths.length === 0) output.err(`recctl: no recordings found under ${output.path(root)} (looked for ${DEFAULT_PATTERN})${hint}`);
+  else output.err(`recctl: no recordings in ${paths.join(" ")}${hint}`);
 }
 
 /** Files found and left alone (FIFOs, sockets): one notice each, on stderr. */
@@ -83,8 +84,8 @@ export function printSkipped(output: Output, skipped: readonly Skipped[]): void 
 }
 
 /** What discovery could not find, on stderr: each missing path, skipped files, or that nothing matched. */
-export function printDiscovery(output: Output, found: Discovery, paths: readonly string[], root: string): void {
-  for (const m of found.missing) output.err(`recctl: ${m}: no such file or directory`);
+export function printDiscovery(output: Output, found: Discovery, paths: readonly string[], root: string, allowEmpty = false): void {
+  for (const m of found.missing) output.err(isGlob(m) ? `recctl: ${m}: no file matches this pattern` : `recctl: ${m}: no such file or directory`);
   printSkipped(output, found.skipped);
-  printNothingFound(output, found, paths, root);
+  printNothingFound(output, found, paths, root, allowEmpty);
 }

@@ -121,7 +121,8 @@ function summaryLine(output: Output, result: PruneResult): string {
   const c = output.color;
   const found = result.orphans.length + result.indexOrphans.length;
   const of = `of ${plural(result.scanned, "recording")}`;
-  if (found === 0) return c.green(`✔ no orphans among ${plural(result.scanned, "recording")}`);
+  // A success mark only where the run succeeds: nothing scanned is not a clean tree.
+  if (found === 0) return result.scanned === 0 ? `no orphans: no recordings scanned` : c.green(`✔ no orphans among ${plural(result.scanned, "recording")}`);
   const counts = reasonCounts(result);
   const parts = ORPHAN_REASONS.filter((r) => counts[r] > 0).map((r) => `${counts[r]} ${r}`);
   const head = `${plural(found, "orphan")} ${of} (${parts.join(", ")})`;

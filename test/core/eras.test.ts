@@ -85,7 +85,7 @@ describe("the repository's own recorder", () => {
       fs.writeFileSync(path.join(dir, "src", "ogx", "testing", "api_recorder.py"), "def normalize_http_request(url, method, payload):\n");
       fs.writeFileSync(path.join(dir, "pyproject.toml"), "");
       assert.deepEqual(await findRecorderSources(dir), [path.join(dir, "src", "ogx", "testing", "api_recorder.py")]);
-      const rules = await resolveRules(null, path.join(dir, "src"));
+      const rules = await resolveRules(null, dir);
       assert.equal(rules.era.id, "2026-02-12");
       assert.equal(rules.source, "recorder");
       assert.equal((await resolveRules({ kind: "current" }, dir)).era, NEWEST_ERA);
@@ -94,12 +94,15 @@ describe("the repository's own recorder", () => {
     }
   });
 
-  test("no recorder source: the newest rules", async () => {
+  test("no recorder source: each file by its layout (2025 recordings/responses/ folders by the 2025-07-29 rules, per-test folders by the newest)", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recctl-eras-"));
     try {
       const rules = await resolveRules(null, dir);
       assert.equal(rules.era, NEWEST_ERA);
-      assert.equal(rules.source, "newest");
+      assert.equal(rules.source, "layout");
+      assert.equal(rules.eraFor(path.join(dir, "tests/integration/recordings/responses/6cb0285a7638.json")).id, "2025-07-29");
+      assert.equal(rules.eraFor(path.join(dir, "tests/integration/responses/recordings/6cb0285a7638.json")), NEWEST_ERA);
+      assert.equal(rules.eraFor(path.join(dir, "tests/integration/inference/recordings/ab.json")), NEWEST_ERA);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

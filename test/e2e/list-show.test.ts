@@ -156,7 +156,7 @@ test("an invalid file among valid ones is skipped with a line on stderr, exit 2,
 // show
 
 test("show <prefix> finds the file by name and prints file, verified hash, test, request, response and answer", () => {
-  const r = recctl(["show", "0a2adf"], { cwd: SAMPLES });
+  const r = recctl(["show", "--root", ".", "0a2adf"], { cwd: SAMPLES });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, new RegExp(`^file\\s+${COMPLETION}$`, "m"));
   assert.match(r.stdout, /^hash\s+0a2adfcbd0a23b2d7713b678c5fbf3eff74e4fbf0d1de5740bb983492bea9a2d ✔/m);
@@ -171,7 +171,7 @@ test("show <prefix> finds the file by name and prints file, verified hash, test,
 });
 
 test("show of a streamed recording counts its chunks and prints the reassembled answer", () => {
-  const r = recctl(["show", "632ce014"], { cwd: SAMPLES });
+  const r = recctl(["show", "--root", ".", "632ce014"], { cwd: SAMPLES });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^response\s+openai-chat, streamed, 25 chunks$/m);
   assert.match(r.stdout, /^finish\s+stop$/m);
@@ -179,7 +179,7 @@ test("show of a streamed recording counts its chunks and prints the reassembled 
 });
 
 test("show of an unreachable sample says so and names the hash the recorder looks for", () => {
-  const r = recctl(["show", "1e171766"], { cwd: SAMPLES });
+  const r = recctl(["show", "--root", ".", "1e171766"], { cwd: SAMPLES });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^hash\s+35c12d70c31d4d946093862c5ff97ba11095ba7bc974c19b19401d83567ce28b ✖ .*unreachable/m);
 });
@@ -200,7 +200,7 @@ test("show lists the request's messages with their roles, in order, and its tool
 
 test("show --json prints the same facts as one object", () => {
   // Before test isolation (2025-10-04) a file without test_id was hashed without one.
-  const r = recctl(["show", "--json", "--rules", "2025-10-03", "632ce014"], { cwd: SAMPLES });
+  const r = recctl(["show", "--root", ".", "--json", "--rules", "2025-10-03", "632ce014"], { cwd: SAMPLES });
   assert.equal(r.code, 0, r.stderr);
   const shown = JSON.parse(r.stdout) as {
     file: string;
@@ -227,7 +227,7 @@ test("show --json prints the same facts as one object", () => {
 });
 
 test("show --raw prints the file exactly as stored", () => {
-  const r = recctl(["show", "--raw", "632ce014"], { cwd: SAMPLES });
+  const r = recctl(["show", "--root", ".", "--raw", "632ce014"], { cwd: SAMPLES });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, readFileSync(join(SAMPLES, UNREACHABLE_STREAM), "utf8"));
 });

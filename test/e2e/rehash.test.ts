@@ -35,7 +35,7 @@ test("a dry run lists what would be renamed, removed or kept, and changes nothin
   const report = JSON.parse(r.stdout) as RehashJson;
   const got = Object.fromEntries(report.files.map((f) => [f.file.split("/").pop() ?? "", { action: f.action, to: f.to.split("/").pop() ?? "" }]));
   assert.deepEqual(got, EXPECTED);
-  assert.deepEqual(report.summary, { scanned: 11, renamed: 5, duplicates: 1, superseded: 1, conflicts: 1, unchanged: 3, skipped: 0, rules: "2026-04-09", rules_source: "newest", rules_reason: "newest: no recorder source found", written: false });
+  assert.deepEqual(report.summary, { scanned: 11, renamed: 5, duplicates: 1, superseded: 1, conflicts: 1, unchanged: 3, skipped: 0, rules: "2026-04-09", rules_source: "layout", rules_reason: "by layout (no recorder source found)", written: false });
   assert.deepEqual(snapshot(root), before);
   assert.ok(!readdirSync(root).some((f) => f.includes("recctl-tmp")));
 });

@@ -101,10 +101,12 @@ test("nothing to validate: no green tick, stderr says why", (t) => {
   assert.equal(missing.code, 2);
   assert.equal(missing.stdout, "");
   assert.match(missing.stderr, /does-not-exist\.json: no such file or directory/);
+  // A CI job pointed at the wrong folder must not stay green (issue 16): exit 2 unless --allow-empty.
   const empty = recctl(["validate"], { cwd: dir });
-  assert.equal(empty.code, 0);
+  assert.equal(empty.code, 2);
   assert.equal(empty.stdout, "");
   assert.match(empty.stderr, /no recordings found under/);
+  assert.equal(recctl(["validate", "--allow-empty"], { cwd: dir }).code, 0);
 });
 
 /** A fresh `recordings` folder (a directory inside one means every *.json in it). */

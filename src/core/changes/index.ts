@@ -283,7 +283,7 @@ function summarize(files: readonly FileChange[]): ChangesSummary {
  * @throws GitError when --root is not in a git work tree, a revision is unknown, or git fails.
  */
 export function collectChanges(options: ChangesOptions): ChangesResult {
-  const hasher = options.hasher ?? requestHash;
+  const hasher: RequestHasher = options.hasher ?? ((input) => requestHash(input));
   const top = workTreeTop(options.root);
   const { base, head, paths } = splitArguments(top, options.args, options.cwd);
   const selection = selectPaths(top, options.root, paths, options.cwd);

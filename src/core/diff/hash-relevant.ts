@@ -11,7 +11,7 @@ import { parseExact, type PyValue } from "../pyjson.js";
 /** The hashing rules in use, as one function (default: the current recorder's). */
 export type { RequestHasher };
 
-export const currentRules: RequestHasher = requestHash;
+export const currentRules: RequestHasher = (input) => requestHash(input);
 
 function segments(pointer: string): string[] {
   return pointer === "" ? [] : pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));

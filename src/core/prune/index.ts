@@ -5,10 +5,11 @@
  */
 import { resolve } from "node:path";
 import type { Manifest } from "../collected.js";
-import { discover, type Discovery } from "../discover.js";
+import type { Discovery } from "../discover.js";
 import { nameHash } from "../recording.js";
-import { findRepoRoot, type RepoRoot } from "../repo-root.js";
-import { resolveRules, type RulesChoice, type RulesInUse } from "../rules/detect.js";
+import type { RepoRoot } from "../repo-root.js";
+import type { RulesInUse } from "../rules/detect.js";
+import type { Workspace } from "../workspace/index.js";
 import { findSuperseded } from "../rules/judge.js";
 import { findStaleTemps, foldersOf, sweepStaleTemps, type StaleTempOutcome } from "../write.js";
 import { checkGuards, type Guard } from "./guards.js";
@@ -31,10 +32,8 @@ export type { Unjudged } from "./judge.js";
 export type { UnreadableRecording } from "./scan.js";
 
 export interface PruneOptions {
-  /** Where recordings are searched (absolute). */
-  root: string;
-  /** `--repo-root` (absolute): where test paths resolve; null to find it from `root`. */
-  repoRoot: string | null;
+  /** The run's workspace: root, repository root (`--repo-root` or found), rules, discovery. */
+  workspace: Workspace;
   paths: readonly string[];
   /** The union of `--collected` manifests; null when none was given. */
   manifest: Manifest | null;
@@ -43,8 +42,6 @@ export interface PruneOptions {
   delete: boolean;
   allowPartial: boolean;
   maxDelete: MaxDelete;
-  /** `--rules`; null: the era of the repository's own recorder, else the newest. */
-  rules: RulesChoice | null;
 }
 
 /** Everything `prune` found and did. */
@@ -96,11 +93,11 @@ function supersededOf(readable: readonly ScannedRecording[]): Map<string, string
 }
 
 export async function prune(options: PruneOptions): Promise<PruneResult> {
-  const discovery = await discover(options.paths, options.root);
-  const repoRoot: RepoRoot = options.repoRoot === null ? await findRepoRoot(options.root) : { dir: options.repoRoot, source: "option" };
-  const rules = await resolveRules(options.rules, options.root, repoRoot.dir);
-  const scopes = await findLegacyIndexes(options.paths, options.root, discovery.files);
-  const [scans, legacy] = await Promise.all([scanRecordings(discovery.files, rules.era), judgeLegacy(scopes)]);
+  const ws = options.workspace;
+  const [discovery, rules] = await Promise.all([ws.discover(options.paths), ws.rules()]);
+  const repoRoot: RepoRoot = ws.repo;
+  const scopes = await findLegacyIndexes(options.paths, ws, discovery.files);
+  const [scans, legacy] = await Promise.all([scanRecordings(discovery.files, rules), judgeLegacy(scopes)]);
 
   const readable = scans.filter((s): s is ScannedRecording => !isUnreadable(s));
   const unreadable = scans.filter(isUnreadable);
@@ -139,7 +136,7 @@ export async function prune(options: PruneOptions): Promise<PruneResult> {
   });
   const refused = options.delete && guards.length > 0;
   const go = options.delete && !refused;
-  const removal = go ? await removeOrphans(selected.orphans, selected.indexOrphans, options.root) : null;
+  const removal = go ? await removeOrphans(selected.orphans, selected.indexOrphans, ws.root) : null;
   const temps = await findStaleTemps(foldersOf([...discovery.files, ...scopes.map((s) => s.indexPath)]));
 
   return {

@@ -6,6 +6,7 @@
 import { stat } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, resolve, sep } from "node:path";
 import type { LegacyIndex, LegacyIndexReport } from "../legacy-index.js";
+import type { Workspace } from "../workspace/index.js";
 
 /** An `index.sqlite` to check; rows are judged only when its folder was searched as a whole. */
 export interface LegacyScope {
@@ -31,9 +32,9 @@ async function globIndexes(cwd: string): Promise<string[]> {
  * The legacy indexes under the searched paths (as `discover` reads them: none means `--root`),
  * and those beside any `responses/` folder a searched file lies in.
  */
-export async function findLegacyIndexes(paths: readonly string[], root: string, files: readonly string[]): Promise<LegacyScope[]> {
+export async function findLegacyIndexes(paths: readonly string[], ws: Pick<Workspace, "root" | "cwd">, files: readonly string[]): Promise<LegacyScope[]> {
   const scopes = new Map<string, boolean>();
-  const searched = paths.length === 0 ? [root] : paths.map((p) => (isAbsolute(p) ? p : resolve(process.cwd(), p)));
+  const searched = paths.length === 0 ? [ws.root] : paths.map((p) => (isAbsolute(p) ? p : resolve(ws.cwd, p)));
   for (const p of searched) {
     const info = await stat(p).catch(() => undefined);
     if (info?.isDirectory()) for (const i of await globIndexes(p)) scopes.set(i, true);

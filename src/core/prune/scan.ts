@@ -6,7 +6,8 @@
 import { runParallel } from "../parallel.js";
 import { readRequestOnly } from "../read-request.js";
 import { isObject, readRecordingSync, RecordingError, type ExactRequest } from "../recording.js";
-import { eraById, NEWEST_ERA, type Era } from "../rules/eras.js";
+import type { Era } from "../rules/eras.js";
+import { rulesFromTask, rulesTask, type RulesInUse } from "../rules/detect.js";
 import { judgeReachability, type ScannedRecording } from "./judge.js";
 
 /** A file that could not be read or parsed: never judged, never removed. */
@@ -60,14 +61,16 @@ export function confirmReadable(scan: ScannedRecording): Scan {
 export interface ScanTaskOptions {
   /** The id of the era whose hash rules judge `unreachable` (`rules/eras.ts`). */
   rules: string;
+  /** Each file by the era of its layout (rules/layout.ts). */
+  layout: boolean;
 }
 
 /** Runs in each thread for `prune`. */
 export async function prepareTask(options: ScanTaskOptions): Promise<(file: string) => Promise<Scan>> {
-  const era = eraById(options.rules) ?? NEWEST_ERA;
-  return async (file) => scanFile(file, era);
+  const rules = rulesFromTask(options);
+  return async (file) => scanFile(file, rules.eraFor(file));
 }
 
-export async function scanRecordings(files: readonly string[], era: Era): Promise<Scan[]> {
-  return runParallel(files, { rules: era.id }, { url: new URL(import.meta.url), prepare: prepareTask });
+export async function scanRecordings(files: readonly string[], rules: RulesInUse): Promise<Scan[]> {
+  return runParallel(files, rulesTask(rules), { url: new URL(import.meta.url), prepare: prepareTask });
 }

@@ -7,7 +7,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { requestHash, type RequestHasher } from "../hash.js";
-import { findRepoRoot } from "../repo-root.js";
+import { layoutEra } from "./layout.js";
 import { eraById, eraOn, ERAS, isIsoDate, NEWEST_ERA, OLDEST_ERA, type Era } from "./eras.js";
 
 /** What `--rules` asked for; null when it was not given. */
@@ -28,16 +28,45 @@ export function parseRulesChoice(value: string): RulesChoice {
   return { kind: "date", date: value };
 }
 
-export type RulesSource = "option" | "recorder" | "newest";
+/**
+ * Where the era in use came from: `--rules`, the config's `rules`, the repository's recorder
+ * source, the layout each recording lives in (no recorder source found), or the newest rules
+ * (kept for callers that judge no file by its place, e.g. a stream).
+ */
+export type RulesSource = "option" | "config" | "recorder" | "layout" | "newest";
+
+export const RULES_SOURCES: readonly RulesSource[] = ["option", "config", "recorder", "layout", "newest"];
 
 export interface RulesInUse {
+  /** The era in use; by layout, the era of per-test folders (the newest) — see `eraFor`. */
   era: Era;
-  /** `--rules`; the repository's recorder source; or none found (the newest rules). */
   source: RulesSource;
   /** The recorder source the era was recognised from (absolute), when `source` is `recorder`. */
   recorder: string | null;
   /** The recorder source was found but no era could be recognised in it. */
   unrecognised: string | null;
+  /** The era a file is judged by: `era`, or by layout the era of the folder it lives in. */
+  eraFor: (file: string) => Era;
+}
+
+function fixed(era: Era, source: RulesSource, recorder: string | null = null, unrecognised: string | null = null): RulesInUse {
+  return { era, source, recorder, unrecognised, eraFor: () => era };
+}
+
+/** Rules by layout: each file by the era of its folder (core/rules/layout.ts). */
+function byLayout(unrecognised: string | null): RulesInUse {
+  return { era: NEWEST_ERA, source: "layout", recorder: null, unrecognised, eraFor: layoutEra };
+}
+
+/** The rules a task running in another thread rebuilds from plain data (`{ rules, layout }`). */
+export function rulesFromTask(options: { rules: string; layout?: boolean }): RulesInUse {
+  if (options.layout === true) return byLayout(null);
+  return fixed(eraById(options.rules) ?? NEWEST_ERA, "option");
+}
+
+/** What a worker task needs to rebuild the rules in use. */
+export function rulesTask(rules: RulesInUse): { rules: string; layout: boolean } {
+  return { rules: rules.era.id, layout: rules.source === "layout" };
 }
 
 /**
@@ -82,26 +111,24 @@ export async function findRecorderSources(repoRoot: string): Promise<string[]> {
   return found;
 }
 
-/** The era in use for a run under `root`: `--rules`, else the repository's recorder, else the newest. */
-export async function resolveRules(choice: RulesChoice | null, root: string, repoDir?: string): Promise<RulesInUse> {
-  if (choice !== null) {
-    const era = choice.kind === "current" ? NEWEST_ERA : (eraOn(choice.date) ?? OLDEST_ERA);
-    return { era, source: "option", recorder: null, unrecognised: null };
-  }
-  const repo = repoDir === undefined ? await findRepoRoot(root) : { dir: repoDir };
+/**
+ * The era in use: `--rules` (or the config's `rules`), else the repository's recorder (its source
+ * under `repoDir`), else by layout. The repository root is found by the workspace, once.
+ */
+export async function resolveRules(choice: RulesChoice | null, repoDir: string, from: "option" | "config" = "option"): Promise<RulesInUse> {
+  if (choice !== null) return fixed(choice.kind === "current" ? NEWEST_ERA : (eraOn(choice.date) ?? OLDEST_ERA), from);
   let best: { era: Era; file: string } | null = null;
   let unrecognised: string | null = null;
-  for (const file of await findRecorderSources(repo.dir)) {
+  for (const file of await findRecorderSources(repoDir)) {
     const era = detectEra(await readFile(file, "utf8").catch(() => ""));
     if (era === null) unrecognised ??= file;
     else if (best === null || ERAS.indexOf(era) > ERAS.indexOf(best.era)) best = { era, file };
   }
-  if (best !== null) return { era: best.era, source: "recorder", recorder: best.file, unrecognised: null };
-  return { era: NEWEST_ERA, source: "newest", recorder: null, unrecognised };
+  if (best !== null) return fixed(best.era, "recorder", best.file);
+  return byLayout(unrecognised);
 }
 
-/** The hasher of the era `--rules` (or the repository's recorder, or the newest) puts in use. */
-export async function hasherFor(choice: RulesChoice | null, root: string): Promise<{ rules: RulesInUse; hasher: RequestHasher }> {
-  const rules = await resolveRules(choice, root);
-  return { rules, hasher: (input) => requestHash(input, rules.era) };
+/** The hasher of the rules in use, judging each file by its era (`eraFor`). */
+export function hasherOf(rules: RulesInUse): RequestHasher {
+  return (input, file) => requestHash(input, file === undefined ? rules.era : rules.eraFor(file));
 }

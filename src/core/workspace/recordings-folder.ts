@@ -11,8 +11,12 @@ import { dirname, isAbsolute, relative, sep } from "node:path";
 
 export const RECORDINGS_FOLDER = "recordings";
 
-/** `path` (absolute) relative to `repoRoot`, or null when it lies outside it. */
-function below(path: string, repoRoot: string): string[] | null {
+/**
+ * `path` (absolute) relative to `repoRoot`, or null when it lies outside it. With no repository
+ * (null: no git top level nor Python project above), every component of the path counts.
+ */
+function below(path: string, repoRoot: string | null): string[] | null {
+  if (repoRoot === null) return path.split(sep);
   const rel = relative(repoRoot, path);
   if (rel === "") return [];
   if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return null;
@@ -20,19 +24,19 @@ function below(path: string, repoRoot: string): string[] | null {
 }
 
 /** True when the directory `dir` (absolute) is, or lies inside, a `recordings` folder of the repository. */
-export function dirInRecordings(dir: string, repoRoot: string): boolean {
+export function dirInRecordings(dir: string, repoRoot: string | null): boolean {
   return below(dir, repoRoot)?.includes(RECORDINGS_FOLDER) === true;
 }
 
 /** True when the file `file` (absolute) lies inside a `recordings` folder of the repository. */
-export function fileInRecordings(file: string, repoRoot: string): boolean {
+export function fileInRecordings(file: string, repoRoot: string | null): boolean {
   return dirInRecordings(dirname(file), repoRoot);
 }
 
 /** Why a file may not be written, renamed or deleted; null when it may. */
 export type WriteRefusal = string | null;
 
-function refusal(file: string, real: string, repoRoot: string, realRoot: string): WriteRefusal {
+function refusal(file: string, real: string, repoRoot: string | null, realRoot: string | null): WriteRefusal {
   if (!fileInRecordings(file, repoRoot)) return "not inside a recordings folder of the repository";
   if (!fileInRecordings(real, realRoot)) return `a symlink to ${real}, outside the repository's recordings folders (left alone)`;
   return null;
@@ -43,8 +47,8 @@ function refusal(file: string, real: string, repoRoot: string, realRoot: string)
  * migrate-types): the file as named and its real path (symlinks resolved, the folders above it
  * too) must both lie inside a recordings folder of the repository.
  */
-export async function writeRefusal(file: string, repoRoot: string): Promise<WriteRefusal> {
-  const [real, realRoot] = await Promise.all([realpath(file).catch(() => file), realpath(repoRoot).catch(() => repoRoot)]);
+export async function writeRefusal(file: string, repoRoot: string | null): Promise<WriteRefusal> {
+  const [real, realRoot] = await Promise.all([realpath(file).catch(() => file), repoRoot === null ? null : realpath(repoRoot).catch(() => repoRoot)]);
   return refusal(file, real, repoRoot, realRoot);
 }
 
@@ -57,6 +61,6 @@ function realOrSelf(path: string): string {
 }
 
 /** `writeRefusal` for synchronous callers. */
-export function writeRefusalSync(file: string, repoRoot: string): WriteRefusal {
-  return refusal(file, realOrSelf(file), repoRoot, realOrSelf(repoRoot));
+export function writeRefusalSync(file: string, repoRoot: string | null): WriteRefusal {
+  return refusal(file, realOrSelf(file), repoRoot, repoRoot === null ? null : realOrSelf(repoRoot));
 }
