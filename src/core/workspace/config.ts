@@ -189,18 +189,18 @@ function problemAt(at: Located, segments: readonly string[], message: string, su
 }
 
 function unknownKey(at: Located, root: SchemaNode, table: readonly string[], key: string): ConfigProblem {
-  const where = tableName(at.kind, table);
+  const where = at.kind === "recctl" && table.length === 0 ? "at the top level" : `in ${tableName(at.kind, table)}`;
   // A key known in other tables: say where it belongs rather than guess a spelling.
   const homes = [[], ...Object.keys(root.properties ?? {}).map((t) => [t])].filter(
     (t) => knownKeys(root, t).includes(key) && pointerOf(t) !== pointerOf(table),
   );
   if (homes.length > 0) {
     const list = homes.map((t) => tableName(at.kind, t)).join(" or ");
-    return problemAt(at, [...table, key], `key '${key}' does not belong in ${where}; it is read from ${list}`, key);
+    return problemAt(at, [...table, key], `key '${key}' does not belong ${where}; it is read from ${list}`, key);
   }
   const suggestion = closestKey(key, knownKeys(root, table));
   const hint = suggestion === null ? `; known keys: ${knownKeys(root, table).join(", ")}` : `; did you mean '${suggestion}'?`;
-  return problemAt(at, [...table, key], `unknown key '${key}' in ${where}${hint}`, suggestion);
+  return problemAt(at, [...table, key], `unknown key '${key}' ${where}${hint}`, suggestion);
 }
 
 /** `'max-delete'` at the top level, `'format' in [tool.recctl.validate]` in a table. */
@@ -403,6 +403,14 @@ export function resolveSettings(
     else out[key] = { value: key in defaults ? defaults[key] : (flag?.value ?? null), source: { kind: "default" } };
   }
   return out;
+}
+
+/** Whether `key` of `table` (`[]`: the top level) holds paths, which `recctl config` shows relative. */
+export function holdsPaths(schema: ConfigSchema, table: readonly string[], key: string): boolean {
+  const node = schemaAt(schema.root, [...table, key]);
+  if (node === undefined) return false;
+  const refs = refChain(schema.root, node).map((n) => n.$ref);
+  return refs.includes("#/definitions/path") || refs.includes("#/definitions/paths");
 }
 
 /** The keys `command` reads from a config (its table's), or every top-level key when it has no table. */
