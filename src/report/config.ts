@@ -1,5 +1,5 @@
 /** Reporters for `config`: each setting, its value and where it came from. */
-import type { ResolvedSetting, SettingSource } from "../core/workspace/config.js";
+import type { ConfigError, ResolvedSetting, SettingSource } from "../core/workspace/config.js";
 import { printJson, type Output } from "./output.js";
 import type { Reporters } from "./index.js";
 
@@ -57,3 +57,8 @@ function json(output: Output, report: ConfigReport): void {
 }
 
 export const configReporters: Reporters<"config"> = { text, json };
+
+/** A config error as the lines stderr shows: `pyproject.toml:41: unknown key 'strick' …`, one per problem. */
+export function configErrorLines(output: Output, err: ConfigError): string[] {
+  return err.problems.map((p) => `${output.path(err.file)}${p.line === null ? "" : `:${p.line}`}: ${p.text}`);
+}

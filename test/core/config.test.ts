@@ -21,7 +21,7 @@ import {
   type LoadedConfig,
 } from "../../src/core/workspace/config.js";
 import { configReport } from "../../src/commands/config.js";
-import { configReporters } from "../../src/report/config.js";
+import { configErrorLines, configReporters } from "../../src/report/config.js";
 import { displayPath, type Output } from "../../src/report/output.js";
 
 /** A fresh folder with `files` (path → text) written into it. */
@@ -324,4 +324,14 @@ test("the closest key: edit distance, with case and '_' for '-' as the usual sli
   assert.equal(closestKey("max_delete", ["max-delete", "exclude"]), "max-delete");
   assert.equal(closestKey("exlude", ["max-delete", "exclude"]), "exclude");
   assert.equal(closestKey("zzzzzz", ["root", "rules"]), null);
+});
+
+test("a config error is shown with the file relative to the current folder, one line per problem", async () => {
+  const top = tree({ "pyproject.toml": "[tool.recctl]\nstrick = true\nroot = 1\n" });
+  const err = await loadError(join(top, "pyproject.toml"));
+  const output = { path: (f: string) => displayPath(f, top) } as Output;
+  assert.deepEqual(configErrorLines(output, err), [
+    "pyproject.toml:2: unknown key 'strick' in [tool.recctl]; did you mean 'strict'?",
+    "pyproject.toml:3: 'root' must be a path, got 1",
+  ]);
 });

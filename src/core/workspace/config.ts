@@ -40,7 +40,9 @@ export interface ConfigProblem {
   line: number | null;
   /** The key as written from the recctl table down (`validate.strick`, `secrets.allow[0]`); null for syntax errors. */
   key: string | null;
-  /** The whole line a user reads: `<file>:<line>: unknown key 'strick' in [tool.recctl.validate]; did you mean 'strict'?` */
+  /** What is wrong, without the place: `unknown key 'strick' in [tool.recctl.validate]; did you mean 'strict'?` */
+  text: string;
+  /** The whole line: `<file>:<line>: <text>` (the file absolute; reporters show it relative). */
   message: string;
   /** The known key closest to an unknown one. */
   suggestion: string | null;
@@ -183,9 +185,12 @@ interface Located {
   prefix: readonly string[];
 }
 
-function problemAt(at: Located, segments: readonly string[], message: string, suggestion: string | null = null): ConfigProblem {
-  const line = lineOf(at.lines, pointerOf([...at.prefix, ...segments]));
-  return { line, key: keyName(segments), message: `${at.file}${line === null ? "" : `:${line}`}: ${message}`, suggestion };
+function problem(file: string, line: number | null, key: string | null, text: string, suggestion: string | null = null): ConfigProblem {
+  return { line, key, text, message: `${file}${line === null ? "" : `:${line}`}: ${text}`, suggestion };
+}
+
+function problemAt(at: Located, segments: readonly string[], text: string, suggestion: string | null = null): ConfigProblem {
+  return problem(at.file, lineOf(at.lines, pointerOf([...at.prefix, ...segments])), keyName(segments), text, suggestion);
 }
 
 function unknownKey(at: Located, root: SchemaNode, table: readonly string[], key: string): ConfigProblem {
@@ -302,8 +307,7 @@ function resolvePaths(schema: ConfigSchema, values: Record<string, unknown>, dir
 export async function loadConfig(source: ConfigFileRef | string): Promise<LoadedConfig> {
   const ref = typeof source === "string" ? { file: resolve(source), kind: kindOf(source) } : source;
   const { file, kind } = ref;
-  const fail = (line: number | null, message: string): ConfigError =>
-    new ConfigError(file, [{ line, key: null, message: `${file}${line === null ? "" : `:${line}`}: ${message}`, suggestion: null }]);
+  const fail = (line: number | null, text: string): ConfigError => new ConfigError(file, [problem(file, line, null, text)]);
   let text: string;
   try {
     text = readFileSync(file, "utf8");
