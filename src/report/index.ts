@@ -7,6 +7,7 @@
  */
 import type { PruneResult } from "../core/prune/index.js";
 import type { ChangesReport } from "./changes.js";
+import type { ConfigReport } from "./config.js";
 import type { DiffReport } from "./diff.js";
 import type { ExplainReport } from "./explain.js";
 import type { HashReport } from "./hash.js";
@@ -34,6 +35,7 @@ interface Results {
   changes: ChangesReport;
   explain: ExplainReport;
   rehash: RehashReport;
+  config: ConfigReport;
 }
 
 export type CommandName = keyof Results;
@@ -52,6 +54,7 @@ export const FORMATS = {
   changes: ["text", "markdown", "json"],
   explain: ["text", "json"],
   rehash: ["text", "json"],
+  config: ["text", "json"],
 } as const satisfies { readonly [C in CommandName]: readonly string[] };
 
 /** Every command has `text` and `json`; some have more. */
@@ -71,6 +74,7 @@ const LOADERS: { readonly [C in CommandName]: () => Promise<Reporters<C>> } = {
   changes: async () => (await import("./changes.js")).changesReporters,
   explain: async () => (await import("./explain.js")).explainReporters,
   rehash: async () => (await import("./rehash.js")).rehashReporters,
+  config: async () => (await import("./config.js")).configReporters,
 };
 
 /** The format a run asked for: `--json` wins over `--format`; without either, text. */
