@@ -5,13 +5,15 @@
  */
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { DEFAULT_MAX_DELETE, parseMaxDelete, type MaxDelete } from "./core/prune/max-delete.js";
-import { ORPHAN_REASONS, type OrphanReason } from "./core/prune/reasons.js";
-import { WARNING_RULES, type WarningRule } from "./core/types.js";
-import { parseRulesChoice, RulesChoiceError, type RulesChoice } from "./core/rules/detect.js";
+import { Command, CommanderError } from "commander";
+import { findRepoRoot, type RepoRoot } from "./core/repo-root.js";
+import type { RulesChoice } from "./core/rules/detect.js";
+import { configValue, type LoadedConfig, type ResolvedSetting } from "./core/workspace/config.js";
+import { resolveWorkspace } from "./core/workspace/index.js";
+import { OPTIONS, type OptionDecl, type ValuesOf } from "./options/declarations.js";
+import { collectArg } from "./options/parsers.js";
+import { commanderOptions, settle } from "./options/settle.js";
 import { EXIT_CODES, type CommonOptions, type Outcome } from "./options.js";
-import { FORMATS, type FormatName } from "./report/index.js";
 import { processOutput, type Output } from "./report/output.js";
 import { VERSION } from "./version.js";
 
@@ -19,63 +21,104 @@ interface GlobalOptions {
   root?: string;
   json: boolean;
   color: boolean;
-  allowEmpty: boolean;
-  /** Command options the workspace takes (where a command has them). */
-  rules?: RulesChoice;
-  repoRoot?: string;
+  /** `--config F` (a string), `--no-config` (false), or neither. */
+  config?: string | false;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+/** The settings every command shares (program options a config may set too). */
+const GLOBAL = [
+  { key: "allow-empty", description: "finding no recordings at all is not an error (exit 0)", default: false, boolean: true },
+  { key: "exclude", arg: "<glob>", description: "never take files matching this glob as recordings (repeatable)", default: [] as string[], parse: collectArg },
+] as const satisfies readonly OptionDecl[];
+
+function usageError(cmd: Command, message: string): never {
+  return cmd.error(message, { exitCode: EXIT_CODES.error, code: "recctl.usage" });
 }
 
-/** A repeatable option limited to `choices` (commander's own check covers single values only). */
-function repeatableChoice(flags: string, description: string, choices: readonly string[]): Option {
-  return new Option(flags, description).choices(choices).argParser((value: string, previous: string[] | undefined) => {
-    if (!choices.includes(value)) throw new InvalidArgumentError(`Allowed choices are ${choices.join(", ")}.`);
-    return [...(previous ?? []), value];
-  });
+/** An existing folder named by an option, absolute; a usage error otherwise. */
+function folderOption(cmd: Command, flag: string, value: string, cwd: string): string {
+  const dir = resolve(cwd, value);
+  const info = statSync(dir, { throwIfNoEntry: false });
+  // SPEC: a --root that does not exist is a usage error; a typo in a CI job must not stay green.
+  if (info === undefined) usageError(cmd, `error: ${flag} ${value}: no such directory`);
+  if (!info.isDirectory()) usageError(cmd, `error: ${flag} ${value}: not a directory`);
+  return dir;
 }
 
-/** `--rules <date|current>` (SPEC, "Hash rules by era"), parsed at the edge; a bad value is a usage error. */
-function rulesOption(): Option {
-  return new Option("--rules <date|current>", "hash as the recorder in force on this date did (default: the repository's own recorder, else the newest)").argParser(
-    (value: string): RulesChoice => {
-      try {
-        return parseRulesChoice(value);
-      } catch (err) {
-        throw new InvalidArgumentError(err instanceof RulesChoiceError ? err.message : String(err));
-      }
-    },
-  );
+/** The config in force: `--config F`, else the nearest between --root and the repository root; none with `--no-config`. */
+async function configOf(cmd: Command, g: GlobalOptions, cwd: string, startDir: string, repoDir: string, output: Output): Promise<LoadedConfig | null> {
+  if (g.config === false) return null;
+  const { ConfigError, findConfigFile, loadConfig } = await import("./core/workspace/config.js");
+  try {
+    if (typeof g.config === "string") {
+      const file = resolve(cwd, g.config);
+      if (statSync(file, { throwIfNoEntry: false })?.isFile() !== true) usageError(cmd, `error: --config ${g.config}: no such file`);
+      return await loadConfig(file);
+    }
+    const ref = findConfigFile(startDir, repoDir);
+    return ref === null ? null : await loadConfig(ref);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const { configErrorLines } = await import("./report/config.js");
+    for (const line of configErrorLines(output, err)) output.err(`recctl: ${line}`);
+    throw new CommanderError(EXIT_CODES.error, "recctl.config", err.message);
+  }
 }
 
-/** The options every command shares, and the workspace, resolved once (core/workspace). */
-async function common(cmd: Command, makeOutput: (color: boolean) => Promise<Output>): Promise<CommonOptions> {
+/** What every action starts from: the shared options, the workspace, and its own settled options. */
+interface Context<D extends readonly OptionDecl[]> {
+  common: CommonOptions;
+  values: ValuesOf<D>;
+  config: LoadedConfig | null;
+  sources: Record<string, ResolvedSetting>;
+}
+
+/**
+ * The options every command shares and the workspace, resolved once (core/workspace), with the
+ * command's own options settled: command line > config > default.
+ */
+async function context<const D extends readonly OptionDecl[]>(cmd: Command, command: string, decls: D, makeOutput: (color: boolean) => Promise<Output>): Promise<Context<D>> {
   const g = cmd.optsWithGlobals<GlobalOptions>();
   const cwd = process.cwd();
-  let root: string | null = null;
-  if (g.root !== undefined) {
-    root = resolve(cwd, g.root);
-    // SPEC: a --root that does not exist is a usage error; a typo in a CI job must not stay green.
-    const info = statSync(root, { throwIfNoEntry: false });
-    if (info === undefined) cmd.error(`error: --root ${g.root}: no such directory`, { exitCode: EXIT_CODES.error, code: "recctl.root" });
-    if (!info.isDirectory()) cmd.error(`error: --root ${g.root}: not a directory`, { exitCode: EXIT_CODES.error, code: "recctl.root" });
+  const root = g.root === undefined ? null : folderOption(cmd, "--root", g.root, cwd);
+  const own = settle(cmd, command, decls, null);
+  const json = g.json;
+  const output = await makeOutput(g.color && !json);
+  // --repo-root on the command line decides where the config is looked for too.
+  const repoFlag = (own.sources["repo-root"]?.source.kind === "option" ? (own.values as Record<string, unknown>)["repo-root"] : null) as string | null;
+  const repoDir = repoFlag === null ? null : folderOption(cmd, "--repo-root", repoFlag, cwd);
+  const startDir = root ?? cwd;
+  const repo: RepoRoot = repoDir !== null ? { dir: repoDir, source: "option" } : await findRepoRoot(startDir);
+  const config = await configOf(cmd, g, cwd, startDir, repo.dir, output);
+  const settled = settle(cmd, command, decls, config);
+  const shared = settle(cmd.parent ?? cmd, command, GLOBAL, config);
+  const values = settled.values as Record<string, unknown>;
+  const configRoot = config === null ? undefined : configValue(config, command, "root");
+  const configRepo = repoDir === null && config !== null ? configValue(config, command, "repo-root") : undefined;
+  // --json with another --format on the command line: which one did the user mean? (exit 2)
+  if (json && settled.sources["format"]?.source.kind === "option" && values["format"] !== "json") {
+    usageError(cmd, `error: --json and --format ${String(values["format"])} ask for two outputs; give one`);
   }
-  const { resolveWorkspace } = await import("./core/workspace/index.js");
+  const rulesSource = settled.sources["rules"]?.source.kind;
   const workspace = await resolveWorkspace({
     cwd,
     root,
-    configRoot: null,
-    repoRoot: g.repoRoot ?? null,
-    rules: g.rules ?? null,
-    rulesFrom: "option",
-    exclude: [],
-    allowEmpty: g.allowEmpty,
+    configRoot: typeof configRoot?.value === "string" ? configRoot.value : null,
+    repo: typeof configRepo?.value === "string" ? { dir: configRepo.value, source: "option" } : repo,
+    rules: (values["rules"] ?? null) as RulesChoice | null,
+    rulesFrom: rulesSource === "config" ? "config" : "option",
+    exclude: shared.values.exclude,
+    allowEmpty: shared.values["allow-empty"],
+    config,
   });
-  return { root: workspace.root, workspace, json: g.json, output: await makeOutput(g.color && !g.json) };
+  return { common: { root: workspace.root, workspace, json, output }, values: settled.values, config, sources: { ...shared.sources, ...settled.sources } };
 }
 
+/** Adds a command's declared options to it. */
+function declare(cmd: Command, decls: readonly OptionDecl[]): Command {
+  for (const decl of decls) for (const option of commanderOptions(decl)) cmd.addOption(option);
+  return cmd;
+}
 
 const EXAMPLES: Record<string, string> = {
   validate: `
@@ -132,193 +175,137 @@ export function buildProgram(sink: ExitSink, makeOutput: (color: boolean) => Pro
   const program = new Command("recctl")
     .description("Validate, inspect, diff and prune LLM API recordings (llama-stack / OGX test recorder).")
     .version(VERSION)
-    .option("--root <dir>", "where recordings are searched (default: the config's root, else the current folder); a lookup by hash searches the whole repository unless --root is given; test paths resolve against the repository root above it")
+    .option(
+      "--root <dir>",
+      "where a command over a tree looks when given no paths (default: the config's root, else the current folder); a lookup by hash searches the whole repository unless --root is given; test paths resolve against the repository root above it",
+    )
     .option("--json", "print one JSON document on stdout", false)
-    .option("--allow-empty", "finding no recordings at all is not an error (exit 0)", false)
     .option("--no-color", "never colour the output")
+    .option("--config <file>", "read the settings from this file (default: the nearest .recctl.toml, recctl.toml or pyproject.toml [tool.recctl] between --root and the repository root)")
+    .option("--no-config", "ignore every config file")
     .showHelpAfterError("(run with --help for usage)")
     .configureHelp({ showGlobalOptions: true })
     .addHelpText(
       "after",
       `
+Settings: command line > config ([tool.recctl] in pyproject.toml, or recctl.toml) > default; \`recctl config\` shows them.
+          Every boolean option also has a --no-… form, which undoes the config's setting.
 Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, orphans with --check),
-            2 usage or I/O errors (bad arguments, unreadable files, no recording matches a reference).`,
+            2 usage or I/O errors (bad arguments, unreadable files, no recording matches a reference, no recordings at all).`,
     );
+  declare(program, GLOBAL);
 
-  program
-    .command("validate")
-    .description("check JSON syntax, the recording schema and the recorder's rules (hash, ids, format)")
-    .argument("[paths...]", "files, directories or globs (default: **/recordings/**/*.json under --root)")
-    .addOption(new Option("--format <format>", "output format").choices(FORMATS.validate).default("text"))
-    .option("--strict", "warnings (unreachable, rec- ids, formatting) fail too", false)
-    .option("--schema <file>", "validate against this JSON Schema instead of the bundled one")
-    .addOption(repeatableChoice("--ignore <rule>", "neither check nor report this warning rule (repeatable)", WARNING_RULES))
-    .option("--no-cache", "neither read nor write the result cache")
-    .addOption(new Option("--cache-dir <dir>", "where the result cache lives (default: .recctl_cache in --root)").env("RECCTL_CACHE_DIR"))
-    .addOption(rulesOption())
-    .addHelpText("after", EXAMPLES["validate"] ?? "")
-    .action(
-      async (
-        paths: string[],
-        opts: {
-          format: FormatName<"validate">;
-          strict: boolean;
-          schema?: string;
-          ignore?: WarningRule[];
-          cache: boolean;
-          cacheDir?: string;
-          rules?: RulesChoice;
-        },
-        cmd: Command,
-      ) => {
-        const { validateCommand } = await import("./commands/validate.js");
-        sink.outcome = await validateCommand({
-          ...(await common(cmd, makeOutput)),
-          paths,
-          format: opts.format,
-          strict: opts.strict,
-          schema: opts.schema ?? null,
-          ignore: opts.ignore ?? [],
-          rules: opts.rules ?? null,
-          cache: opts.cache,
-          cacheDir: opts.cacheDir === undefined || opts.cacheDir === "" ? null : opts.cacheDir,
-          cacheStats: (process.env["RECCTL_CACHE_STATS"] ?? "") !== "",
-        });
-      },
-    );
-
-  program
-    .command("hash")
-    .description("recompute each recording's request hash and check its file name agrees")
-    .argument("<refs...>", "files, directories, globs or hash prefixes")
-    .option("--explain", "print the normalized JSON that is hashed", false)
-    .addOption(rulesOption())
-    .addHelpText("after", EXAMPLES["hash"] ?? "")
-    .action(async (refs: string[], opts: { explain: boolean; rules?: RulesChoice }, cmd: Command) => {
-      const { hashCommand } = await import("./commands/hash.js");
-      sink.outcome = await hashCommand({ ...(await common(cmd, makeOutput)), refs, explain: opts.explain, rules: opts.rules ?? null });
+  /** A command with its declared options; `run` gets the context and the positional arguments. */
+  const command = <const C extends keyof typeof OPTIONS>(
+    name: C,
+    description: string,
+    run: (ctx: Context<(typeof OPTIONS)[C]>, args: string[][] | string[], cmd: Command) => Promise<Outcome>,
+  ): Command => {
+    const cmd = program.command(name).description(description);
+    declare(cmd, OPTIONS[name]);
+    cmd.action(async (...actionArgs: unknown[]) => {
+      const self = actionArgs[actionArgs.length - 1] as Command;
+      const positional = actionArgs.slice(0, -2) as string[][] | string[];
+      sink.outcome = await run(await context(self, name, OPTIONS[name], makeOutput), positional, self);
     });
+    return cmd;
+  };
+  const examples = (cmd: Command, name: string): Command => cmd.addHelpText("after", EXAMPLES[name] ?? "");
 
-  program
-    .command("list")
-    .description("a table of recordings, grouped by test (or model, endpoint)")
-    .argument("[paths...]", "files, directories or globs (default: **/recordings/**/*.json under --root)")
-    .addOption(new Option("--group-by <key>", "group rows by").choices(["test", "model", "endpoint", "none"]).default("test"))
-    .option("--test <text>", "only recordings whose test_id contains this")
-    .option("--model <text>", "only recordings whose model contains this")
-    .option("--endpoint <text>", "only recordings whose endpoint contains this")
-    .addHelpText("after", EXAMPLES["list"] ?? "")
-    .action(async (paths: string[], opts: { groupBy: "test" | "model" | "endpoint" | "none"; test?: string; model?: string; endpoint?: string }, cmd: Command) => {
-      const { listCommand } = await import("./commands/list.js");
-      sink.outcome = await listCommand({
-        ...(await common(cmd, makeOutput)),
-        paths,
-        groupBy: opts.groupBy,
-        filters: { test: opts.test ?? null, model: opts.model ?? null, endpoint: opts.endpoint ?? null },
+  examples(
+    command("validate", "check JSON syntax, the recording schema and the recorder's rules (hash, ids, format)", async ({ common, values: v }, [paths]) => {
+      const { validateCommand } = await import("./commands/validate.js");
+      return validateCommand({
+        ...common,
+        paths: (paths ?? []) as string[],
+        format: v.format,
+        strict: v.strict,
+        schema: v.schema,
+        ignore: v.ignore,
+        rules: v.rules,
+        cache: v.cache,
+        cacheDir: v["cache-dir"] === "" ? null : v["cache-dir"],
+        cacheStats: (process.env["RECCTL_CACHE_STATS"] ?? "") !== "",
       });
-    });
+    }).argument("[paths...]", "files, directories or globs (default: **/recordings/**/*.json under --root)"),
+    "validate",
+  );
 
-  program
-    .command("show")
-    .description("what a person debugging a replay miss needs: request, response, the answer")
-    .argument("<ref>", "a file or a hash prefix (4+ hex digits)")
-    .option("--raw", "print the file as stored", false)
-    .addOption(rulesOption())
-    .addHelpText("after", EXAMPLES["show"] ?? "")
-    .action(async (ref: string, opts: { raw: boolean; rules?: RulesChoice }, cmd: Command) => {
+  examples(
+    command("hash", "recompute each recording's request hash and check its file name agrees", async ({ common, values: v }, [refs]) => {
+      const { hashCommand } = await import("./commands/hash.js");
+      return hashCommand({ ...common, refs: refs as string[], explain: v.explain, rules: v.rules });
+    }).argument("<refs...>", "files, directories, globs or hash prefixes"),
+    "hash",
+  );
+
+  examples(
+    command("list", "a table of recordings, grouped by test (or model, endpoint)", async ({ common, values: v }, [paths]) => {
+      const { listCommand } = await import("./commands/list.js");
+      return listCommand({ ...common, paths: (paths ?? []) as string[], groupBy: v["group-by"], filters: { test: v.test, model: v.model, endpoint: v.endpoint } });
+    }).argument("[paths...]", "files, directories or globs (default: **/recordings/**/*.json under --root)"),
+    "list",
+  );
+
+  examples(
+    command("show", "what a person debugging a replay miss needs: request, response, the answer", async ({ common, values: v }, [ref]) => {
       const { showCommand } = await import("./commands/show.js");
-      sink.outcome = await showCommand({ ...(await common(cmd, makeOutput)), ref, raw: opts.raw, rules: opts.rules ?? null });
-    });
+      return showCommand({ ...common, ref: ref as unknown as string, raw: v.raw, rules: v.rules });
+    }).argument("<ref>", "a file or a hash prefix (4+ hex digits), searched in the whole repository unless --root is given"),
+    "show",
+  );
 
-  program
-    .command("reassemble")
-    .alias("text")
-    .description("join a streamed answer's deltas into the final text; tool calls and reasoning after it")
-    .argument("<refs...>", "files, directories, globs or hash prefixes")
-    .addHelpText("after", EXAMPLES["reassemble"] ?? "")
-    .action(async (refs: string[], _opts: unknown, cmd: Command) => {
+  examples(
+    command("reassemble", "join a streamed answer's deltas into the final text; tool calls and reasoning after it", async ({ common }, [refs]) => {
       const { reassembleCommand } = await import("./commands/reassemble.js");
-      sink.outcome = await reassembleCommand({ ...(await common(cmd, makeOutput)), refs });
-    });
+      return reassembleCommand({ ...common, refs: refs as string[] });
+    })
+      .alias("text")
+      .argument("<refs...>", "files, directories, globs or hash prefixes"),
+    "reassemble",
+  );
 
-  program
-    .command("diff")
-    .description("what changed between two recordings: request by JSON pointer, then the answer")
-    .argument("<a>", "a file or a hash prefix")
-    .argument("<b>", "a file or a hash prefix")
-    .option("--raw", "compare everything, chunk by chunk (no noise filtering)", false)
-    .option("--ignore <pointer>", "also ignore this JSON pointer (repeatable)", collect, [])
-    .addOption(rulesOption())
-    .addHelpText("after", EXAMPLES["diff"] ?? "")
-    .action(async (a: string, b: string, opts: { raw: boolean; ignore: string[]; rules?: RulesChoice }, cmd: Command) => {
+  examples(
+    command("diff", "what changed between two recordings: request by JSON pointer, then the answer", async ({ common, values: v }, [a, b]) => {
       const { diffCommand } = await import("./commands/diff.js");
-      sink.outcome = await diffCommand({ ...(await common(cmd, makeOutput)), a, b, raw: opts.raw, ignore: opts.ignore, rules: opts.rules ?? null });
-    });
-
-  program
-    .command("prune")
-    .description("find orphaned recordings (dry run); --delete removes exactly those listed, unless a guard refuses")
-    .argument("[paths...]", "files, directories or globs (default: **/recordings/**/*.json under --root)")
-    .option("--collected <file>", "pytest --collect-only -q output or pytest-json-report JSON ('-' for stdin); repeatable", collect, [])
-    .option("--check", "exit 1 when any orphan is found (CI)", false)
-    .option("--delete", "remove the orphans listed", false)
-    .option("--repo-root <dir>", "where test paths in test_id resolve (default: the git top level or Python project above --root)", (value: string) => {
-      const dir = resolve(process.cwd(), value);
-      if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() !== true) throw new InvalidArgumentError(`${value}: no such directory`);
-      return dir;
+      return diffCommand({ ...common, a: a as unknown as string, b: b as unknown as string, raw: v.raw, ignore: v.ignore, rules: v.rules });
     })
-    .option("--max-delete <count|N%>", "refuse --delete when it would remove more recordings than this (default: 25%)", (value: string) => {
-      const max = parseMaxDelete(value);
-      if (max === null) throw new InvalidArgumentError("expected a count (e.g. 50) or a percentage up to 100% (e.g. 40%)");
-      return max;
-    })
-    .option("--allow-partial", "let --delete proceed although the collection had errors or the manifest does not fit", false)
-    .addOption(repeatableChoice("--reason <reason>", "only orphans with this reason (repeatable)", ORPHAN_REASONS))
-    .addOption(rulesOption())
-    .addHelpText("after", EXAMPLES["prune"] ?? "")
-    .action(
-      async (
-        paths: string[],
-        opts: { collected: string[]; check: boolean; delete: boolean; allowPartial: boolean; reason?: OrphanReason[]; repoRoot?: string; maxDelete?: MaxDelete; rules?: RulesChoice },
-        cmd: Command,
-      ) => {
-        const { pruneCommand } = await import("./commands/prune.js");
-        sink.outcome = await pruneCommand({
-          ...(await common(cmd, makeOutput)),
-          paths,
-          collected: opts.collected,
-          check: opts.check,
-          delete: opts.delete,
-          allowPartial: opts.allowPartial,
-          reasons: opts.reason ?? [],
-          repoRoot: opts.repoRoot ?? null,
-          maxDelete: opts.maxDelete ?? DEFAULT_MAX_DELETE,
-          rules: opts.rules ?? null,
-        });
-      },
-    );
+      .argument("<a>", "a file or a hash prefix")
+      .argument("<b>", "a file or a hash prefix"),
+    "diff",
+  );
 
-  program
-    .command("normalize")
-    .description("apply the recorder's response normalization (ids, timestamps, durations) to stored files")
-    .argument("[paths...]", "files, directories or globs (default: **/recordings/**/*.json under --root)")
-    .option("--write", "rewrite changed files atomically, in the recorder's formatting", false)
-    .option("--check", "exit 1 when any file would change (CI)", false)
-    .addHelpText("after", EXAMPLES["normalize"] ?? "")
-    .action(async (paths: string[], opts: { write: boolean; check: boolean }, cmd: Command) => {
+  examples(
+    command("prune", "find orphaned recordings (dry run); --delete removes exactly those listed, unless a guard refuses", async ({ common, values: v }, [paths]) => {
+      const { pruneCommand } = await import("./commands/prune.js");
+      return pruneCommand({
+        ...common,
+        paths: (paths ?? []) as string[],
+        collected: v.collected,
+        check: v.check,
+        delete: v.delete,
+        allowPartial: v["allow-partial"],
+        reasons: v.reason,
+        maxDelete: v["max-delete"],
+      });
+    }).argument("[paths...]", "files, directories or globs (default: **/recordings/**/*.json under --root)"),
+    "prune",
+  );
+
+  examples(
+    command("normalize", "apply the recorder's response normalization (ids, timestamps, durations) to stored files", async ({ common, values: v }, [paths]) => {
       const { normalizeCommand } = await import("./commands/normalize.js");
-      sink.outcome = await normalizeCommand({ ...(await common(cmd, makeOutput)), paths, write: opts.write, check: opts.check });
-    });
+      return normalizeCommand({ ...common, paths: (paths ?? []) as string[], write: v.write, check: v.check });
+    }).argument("[paths...]", "files, directories or globs (default: **/recordings/**/*.json under --root)"),
+    "normalize",
+  );
 
-  program
-    .command("changes")
+  command("changes", "what really changed in the recordings between two git revisions (or a revision and the working tree)", async ({ common, values: v }, [args]) => {
+    const { changesCommand } = await import("./commands/changes.js");
+    return changesCommand({ ...common, args: (args ?? []) as string[], format: v.format, revertNoise: v["revert-noise"], write: v.write, rules: v.rules });
+  })
     .usage("[options] [<base> [<head>]] [paths...]")
-    .description("what really changed in the recordings between two git revisions (or a revision and the working tree)")
     .argument("[revisions-and-paths...]", "[<base> (default HEAD) [<head> (default: the working tree)]] [paths…]")
-    .addOption(new Option("--format <format>", "output format").choices(FORMATS.changes).default("text"))
-    .option("--revert-noise", "restore the base version of every noise-only modified recording (dry run unless --write)", false)
-    .option("--write", "with --revert-noise: restore them (index and working tree)", false)
-    .addOption(rulesOption())
     .addHelpText(
       "after",
       `
@@ -329,44 +316,35 @@ Examples:
   $ recctl changes origin/main HEAD --format markdown    a pull-request comment body
   $ recctl changes origin/main tests/integration/inference
   $ recctl changes origin/main --revert-noise --write     keep only the real changes`,
-    )
-    .action(async (args: string[], opts: { format: FormatName<"changes">; revertNoise: boolean; write: boolean; rules?: RulesChoice }, cmd: Command) => {
-      const { changesCommand } = await import("./commands/changes.js");
-      sink.outcome = await changesCommand({ ...(await common(cmd, makeOutput)), args, format: opts.format, revertNoise: opts.revertNoise, write: opts.write, rules: opts.rules ?? null });
-    });
+    );
 
-  program
-    .command("explain")
-    .description("why did a replay miss: reads pytest output or server.log, lists the nearest recordings, the differences that change the hash, and what to do")
+  command(
+    "explain",
+    "why did a replay miss: reads pytest output or server.log, lists the nearest recordings, the differences that change the hash, and what to do",
+    async ({ common, values: v }, [files]) => {
+      const { explainCommand } = await import("./commands/explain.js");
+      return explainCommand({ ...common, files: (files ?? []) as string[], request: v.request, candidates: v.candidates, rules: v.rules });
+    },
+  )
     .argument("[files...]", "pytest output, server.log or pasted text ('-' or none: standard input)")
-    .option("--request <file>", "the missed request: a recording (e.g. the exception recording record-if-missing stored) or a bare request object")
-    .option("--candidates <n>", "how many candidates to show per miss", (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive integer.");
-      return n;
-    }, 3)
-    .addOption(rulesOption())
     .addHelpText(
       "after",
       `
+Candidates are searched in the whole repository (unless --root is given), from whatever folder it runs in.
+
 Examples:
   $ pytest tests/integration/inference 2>&1 | recctl explain
   $ recctl explain server.log --json
   $ recctl explain ci-log.txt --request tests/integration/inference/recordings/2b8f64dc….json
 
 Exit codes: 0 every miss explained, 1 some miss has no candidate, 2 usage errors or no miss in the input.`,
-    )
-    .action(async (files: string[], opts: { request?: string; candidates: number; rules?: RulesChoice }, cmd: Command) => {
-      const { explainCommand } = await import("./commands/explain.js");
-      sink.outcome = await explainCommand({ ...(await common(cmd, makeOutput)), files, request: opts.request ?? null, candidates: opts.candidates, rules: opts.rules ?? null });
-    });
+    );
 
-  program
-    .command("rehash")
-    .description("rename unreachable recordings to what the repository's recorder looks up (dry run); --write applies")
+  command("rehash", "rename unreachable recordings to what the repository's recorder looks up (dry run); --write applies", async ({ common, values: v }, [paths]) => {
+    const { rehashCommand } = await import("./commands/rehash.js");
+    return rehashCommand({ ...common, paths: (paths ?? []) as string[], write: v.write, rules: v.rules });
+  })
     .argument("[paths...]", "files, directories or globs (default: **/recordings/**/*.json under --root)")
-    .option("--write", "rename (never overwriting) and remove duplicates", false)
-    .addOption(rulesOption())
     .addHelpText(
       "after",
       `
@@ -374,13 +352,31 @@ Examples:
   $ recctl rehash                                    dry run: what would be renamed, removed or kept, and why
   $ recctl rehash --write tests/integration/inference/recordings
   $ recctl rehash --rules 2026-03-18 --json          as the recorder of that date names files`,
-    )
-    .action(async (paths: string[], opts: { write: boolean; rules?: RulesChoice }, cmd: Command) => {
-      const { rehashCommand } = await import("./commands/rehash.js");
-      sink.outcome = await rehashCommand({ ...(await common(cmd, makeOutput)), paths, write: opts.write, rules: opts.rules ?? null });
-    });
+    );
+
+  command("config", "the resolved settings and where each came from (command line, config file, default)", async ({ common, config }, [name]) => {
+    const { configCommand } = await import("./commands/config.js");
+    const target = (name ?? null) as string | null;
+    if (target !== null && !(target in OPTIONS)) return usageErrorOutcome(common.output, `unknown command '${target}' (one of ${Object.keys(OPTIONS).join(", ")})`);
+    const decls: readonly OptionDecl[] = target === null ? [] : OPTIONS[target as keyof typeof OPTIONS];
+    const defaults = Object.fromEntries(decls.filter((d) => d.cliOnly !== true).map((d) => [d.key, d.default]));
+    return configCommand({ ...common, config, disabled: program.opts<GlobalOptions>().config === false, command: target, flags: {}, defaults });
+  })
+    .argument("[command]", "show the settings as this command sees them (its table over the top level)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ recctl config                                    every setting of the config in force, and where it came from
+  $ recctl config validate --json`,
+    );
 
   return program;
+}
+
+function usageErrorOutcome(output: Output, message: string): Outcome {
+  output.err(`recctl: ${message}`);
+  return "error";
 }
 
 /** What the program writes to, besides a command's own Output: help, usage errors, crashes. */

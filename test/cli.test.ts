@@ -174,7 +174,7 @@ test("prune --max-delete takes a count or a percentage up to 100%; anything else
   }
 });
 
-test("validate --format github: one ::error annotation per finding on stdout, the count on stderr; --json wins over --format", async () => {
+test("validate --format github: one ::error annotation per finding on stdout, the count on stderr; --json with --format github is a usage error", async () => {
   const truncated = join(FIXTURES, "invalid", "truncated.json");
   const r = await cli("validate", "--format", "github", truncated);
   assert.equal(r.outcome, "findings");
@@ -182,7 +182,11 @@ test("validate --format github: one ::error annotation per finding on stdout, th
   assert.equal(r.stdout.trim().split("\n").length, 1);
   assert.equal(r.stderr, "recctl validate: 1 file, 1 invalid, 0 warnings\n");
   const json = await cli("--json", "validate", "--format", "github", truncated);
-  assert.equal((JSON.parse(json.stdout) as { summary: { invalid: number } }).summary.invalid, 1);
+  assert.equal(json.outcome, "error");
+  assert.equal(json.stdout, "");
+  assert.match(json.stderr, /--json and --format github ask for two outputs; give one/);
+  const both = await cli("--json", "validate", "--format", "json", truncated);
+  assert.equal((JSON.parse(both.stdout) as { summary: { invalid: number } }).summary.invalid, 1);
   const bad = await cli("validate", "--format", "sarif", truncated);
   assert.equal(bad.outcome, "error");
   assert.match(bad.stderr, /Allowed choices are text, json, github\./);

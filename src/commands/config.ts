@@ -26,7 +26,7 @@ function tableKeys(config: LoadedConfig | null): string[] {
   );
 }
 
-export async function configReport(opts: Omit<ConfigCommandOptions, "output" | "json" | "root">): Promise<ConfigReport> {
+export async function configReport(opts: Omit<ConfigCommandOptions, "output" | "json" | "root" | "workspace">): Promise<ConfigReport> {
   const { config, command } = opts;
   const keys = await settingKeys(command);
   const schema = await loadConfigSchema();

@@ -7,7 +7,6 @@ import type { CommonOptions, Outcome } from "../options.js";
 import { emptyRunFails } from "../core/discover.js";
 import { ManifestError, type Manifest } from "../core/collected.js";
 import { prune, readManifests, type MaxDelete, type OrphanReason, type PruneResult } from "../core/prune/index.js";
-import type { RulesChoice } from "../core/rules/detect.js";
 import { printDiscovery } from "../report/output.js";
 import { reporterFor } from "../report/index.js";
 import { printPruneNotices } from "../report/prune.js";
@@ -20,11 +19,7 @@ export interface PruneCommandOptions extends CommonOptions {
   delete: boolean;
   allowPartial: boolean;
   reasons: OrphanReason[];
-  /** `--repo-root`, absolute and checked to be a folder; null to find it from --root. */
-  repoRoot: string | null;
   maxDelete: MaxDelete;
-  /** `--rules`; null: the repository's recorder, else the newest. */
-  rules: RulesChoice | null;
 }
 
 export async function pruneCommand(opts: PruneCommandOptions): Promise<Outcome> {

@@ -57,6 +57,7 @@ function json(output: Output, { rows, explain, many }: HashReport): void {
     hash: r.hash,
     name_hash: r.name_hash,
     matches: r.matches,
+    verdict: r.verdict,
     rules: r.rules,
     ...(r.origin === null ? {} : { named_by: r.origin.eras, why: r.origin.message }),
     ...(explain ? { normalized: r.normalized } : {}),

@@ -90,8 +90,10 @@ function text(output: Output, { results, mode }: NormalizeReport): void {
   }
   const s = summarize(results);
   const failed = s.errors > 0 ? c.red(`; ${plural(s.errors, "file")} could not be processed (left untouched)`) : "";
+  // A success mark only where the run succeeds (no file unreadable, something found).
+  const tick = s.errors === 0 && s.files > 0 ? `${c.green("✔")} ` : "";
   if (s.changed === 0) {
-    output.out(`${c.green("✔")} ${s.files - s.errors} of ${plural(s.files, "file")} already normalized${failed}`);
+    output.out(`${tick}${s.files - s.errors} of ${plural(s.files, "file")} already normalized${failed}`);
   } else if (mode === "write") {
     output.out(`${c.green("✔")} normalized ${s.written} of ${plural(s.files, "file")}${failed}`);
   } else {

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { FIXTURES, recctl, tempDir } from "./run.js";
 
 const WIRED = !/unknown command 'config'/.test(recctl(["config", "--json"]).stderr);
@@ -30,11 +30,13 @@ function repo(t: { after: (fn: () => void) => void }, pyproject: string): { top:
 const STRICT = '[project]\nname = "demo"\n\n[tool.recctl.validate]\nstrict = true\n';
 
 test("a config in the repository root applies from a sub-folder", { skip: SKIP }, (t) => {
-  const { sub } = repo(t, STRICT);
+  const { top, sub } = repo(t, STRICT);
   const r = recctl(["validate"], { cwd: sub });
   assert.equal(r.code, 1, r.stdout + r.stderr);
   const shown = JSON.parse(recctl(["config", "validate", "--json"], { cwd: sub }).stdout) as { sources: Record<string, string> };
-  assert.equal(shown.sources["strict"], `config ${join("..", "..", "..", "pyproject.toml")}:5`);
+  // Paths are shown relative to the current folder, or absolute when that climbs more than two levels.
+  const where = /^config (.*):5$/.exec(shown.sources["strict"] ?? "");
+  assert.equal(resolve(sub, where?.[1] ?? ""), join(top, "pyproject.toml"));
 });
 
 test("an option wins over the config: --no-strict undoes strict = true", { skip: SKIP }, (t) => {
@@ -56,6 +58,6 @@ test("a misspelt key exits 2 naming file:line, the key and the closest known key
   const r = recctl(["validate"], { cwd: top });
   assert.equal(r.code, 2);
   assert.equal(r.stdout, "");
-  assert.match(r.stderr, /^pyproject\.toml:5: unknown key 'strick' in \[tool\.recctl\.validate\]; did you mean 'strict'\?$/m);
+  assert.match(r.stderr, /^recctl: pyproject\.toml:5: unknown key 'strick' in \[tool\.recctl\.validate\]; did you mean 'strict'\?$/m);
   assert.equal(recctl(["validate"], { cwd: sub }).code, 2);
 });

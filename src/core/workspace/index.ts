@@ -3,9 +3,12 @@
  * current folder, `--root` and whether it was given, the repository root and how it was found,
  * the config, the hash rules in use and why, and where recordings are searched. Commands receive
  * it; no core module calls `process.cwd()`, finds the repository or chooses an era by itself.
+ * (The command line and the config are read by cli.ts, which finds the repository root first:
+ * the config is looked for between `--root` and it.)
  * So the same question gets the same answer from any folder (SPEC, "Paths").
  */
-import { findRepoRoot, type RepoRoot } from "../repo-root.js";
+import type { RepoRoot } from "../repo-root.js";
+import type { LoadedConfig } from "./config.js";
 import { discover, type Discovery } from "../discover.js";
 import { resolveRules, type RulesChoice, type RulesInUse } from "../rules/detect.js";
 import { dirInRecordings } from "./recordings-folder.js";
@@ -17,8 +20,10 @@ export interface WorkspaceInput {
   root: string | null;
   /** The config's `root` (absolute, resolved against the config file's folder), when set. */
   configRoot: string | null;
-  /** `--repo-root` (absolute), when given (on the command line or in the config). */
-  repoRoot: string | null;
+  /** The repository root: `--repo-root` (or the config's), else found above the root. */
+  repo: RepoRoot;
+  /** The config in force (null: none found, or `--no-config`). */
+  config: LoadedConfig | null;
   /** `--rules`, or the config's `rules`; null when neither. */
   rules: RulesChoice | null;
   /** Where `rules` came from. */
@@ -36,6 +41,8 @@ export interface Workspace {
   /** `--root` was given on the command line. */
   rootGiven: boolean;
   repo: RepoRoot;
+  /** The config in force, and where it came from (null: none). */
+  config: LoadedConfig | null;
   /** Where a lookup by hash searches: `--root` when given, else the whole repository. */
   lookupRoot: string;
   exclude: readonly string[];
@@ -52,9 +59,9 @@ export interface Workspace {
   inRecordings: (dir: string) => boolean;
 }
 
-export async function resolveWorkspace(input: WorkspaceInput): Promise<Workspace> {
+export function resolveWorkspace(input: WorkspaceInput): Workspace {
   const root = input.root ?? input.configRoot ?? input.cwd;
-  const repo: RepoRoot = input.repoRoot !== null ? { dir: input.repoRoot, source: "option" } : await findRepoRoot(root);
+  const { repo } = input;
   let rules: Promise<RulesInUse> | null = null;
   // With no repository found, "inside a recordings folder" is judged on the whole path.
   const judgeBelow = repo.source === "root" ? null : repo.dir;
@@ -63,6 +70,7 @@ export async function resolveWorkspace(input: WorkspaceInput): Promise<Workspace
     root,
     rootGiven: input.root !== null,
     repo,
+    config: input.config,
     lookupRoot: input.root ?? repo.dir,
     exclude: input.exclude,
     allowEmpty: input.allowEmpty,
