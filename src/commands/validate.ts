@@ -11,6 +11,8 @@ import { CACHED_TASK, cacheSalt } from "../core/cache/validate.js";
 import type { WarningRule } from "../core/types.js";
 import { reporterFor, type FormatName } from "../report/index.js";
 import { rulesTask, type RulesChoice } from "../core/rules/detect.js";
+import { suggestEra, SUGGEST_ABOVE } from "../core/rules/suggest.js";
+import { printEraSuggestion } from "../report/rules.js";
 
 /** The validation task's module (core/validate.js); workers import it by this URL. */
 const VALIDATE_TASK = new URL("../core/validate.js", import.meta.url);
@@ -68,6 +70,12 @@ export async function validateCommand(opts: ValidateCommandOptions): Promise<Out
   // The era matters to the summary only when the name hash was checked.
   report(output, { reports, strict: opts.strict, rules: opts.ignore.includes("name-hash") ? null : rules });
   if (opts.cacheStats) (await import("../report/validate.js")).printCacheStats(output, cache);
+  // Most of a tree unreachable: the era in use is likely the wrong one; say which names the most.
+  const stale = reports.filter((r) => r.warnings.some((w) => w.rule === "name-hash")).map((r) => r.file);
+  if (rules.source !== "option" && reports.length > 1 && stale.length > reports.length * SUGGEST_ABOVE) {
+    const suggestion = suggestEra(stale, rules.eraFor(stale[0] ?? ""));
+    if (suggestion !== null) printEraSuggestion(output, { stale: stale.length, judged: reports.length, inUse: rules, suggestion });
+  }
   const ioFailed = reports.some((r) => r.errors.some((e) => e.rule === "io"));
   if (found.missing.length > 0 || ioFailed || emptyRunFails(found, opts.workspace.allowEmpty)) return "error";
   const failed = reports.some((r) => !r.valid || (opts.strict && r.warnings.length > 0));

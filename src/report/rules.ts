@@ -1,5 +1,6 @@
 /** How the era in use is said, the same way in every text summary. */
 import type { RulesInUse } from "../core/rules/detect.js";
+import type { EraSuggestion } from "../core/rules/suggest.js";
 import { describeEra } from "../core/rules/eras.js";
 import { LEGACY_LAYOUT_ERA } from "../core/rules/layout.js";
 import type { Output } from "./output.js";
@@ -20,6 +21,15 @@ export function rulesLine(output: Output, rules: RulesInUse): string {
     return `hash rules ${rulesReason(output, rules)}: per-test recordings folders by the rules of ${describeEra(rules.era)}, 2025 recordings/responses/ folders by those of ${LEGACY_LAYOUT_ERA.id}`;
   }
   return `hash rules of ${describeEra(rules.era)}, ${rulesReason(output, rules)}`;
+}
+
+/** Most of a tree unreachable under the era in use: the era naming the most of it, and how to choose it (stderr). */
+export function printEraSuggestion(output: Output, s: { stale: number; judged: number; inUse: RulesInUse; suggestion: EraSuggestion }): void {
+  const { era, named, sampled } = s.suggestion;
+  const of = sampled < s.stale ? `${named} of a sample of ${sampled}` : `${named} of them`;
+  output.err(
+    `recctl: ${s.stale} of ${s.judged} recordings are unreachable under the rules in use (${rulesReason(output, s.inUse)}); the rules of ${era.id} name ${of}: choose them with --rules ${era.id}, or rules = "${era.id}" in [tool.recctl]`,
+  );
 }
 
 /** The members a `--json` summary adds: the era's id (a date) and where it came from. */

@@ -118,3 +118,18 @@ test("a run that finds no recording at all exits 2 and says where it looked; --a
   }
   assert.equal(readFileSync(join(repo, "tests", "notes.json"), "utf8"), "{}\n");
 });
+
+test("when most of a tree is unreachable under the era in use, a notice names the era that names most of it and how to choose it", (t) => {
+  // 2025 recordings moved into a per-test folder: their layout no longer tells their era.
+  const repo = join(tempDir(t, "recctl-ws-"), "moved");
+  const dir = join(repo, "tests", "integration", "x", "recordings");
+  cpSync(join(FIXTURES, "samples", "2025-09-responses-layout", "tests", "integration", "recordings", "responses"), dir, { recursive: true });
+  assert.equal(spawnSync("git", ["init", "-q", repo]).status, 0);
+  const r = recctl(["validate", "--no-cache"], { cwd: repo });
+  assert.match(r.stderr, /recctl: \d+ of \d+ recordings are unreachable under the rules in use .*; the rules of 2025-07-29 name \d+ of them: choose them with --rules 2025-07-29, or rules = "2025-07-29" in \[tool\.recctl\]/);
+  writeFileSync(join(repo, "recctl.toml"), 'rules = "2025-07-29"\n');
+  const chosen = recctl(["validate", "--no-cache"], { cwd: repo });
+  assert.equal(chosen.code, 0, chosen.stdout + chosen.stderr);
+  assert.doesNotMatch(chosen.stderr, /unreachable under/);
+  assert.match(chosen.stdout, /hash rules of 2025-07-29 .*, from the config's rules/);
+});
