@@ -70,7 +70,7 @@ function text(output: Output, { plan, rules, applied }: RehashReport): void {
       told.add(e.to);
       for (const k of e.candidates) {
         const mark = k.file === e.winner ? c.green("newest, wins") : e.winner === null ? "" : "older";
-        output.out(c.dim(`      · ${basename(k.file)}  ${describeDate(k.date)}  `) + mark);
+        output.out(c.dim(`      · ${basename(k.file)}  ${describeDate(k.date)}`) + (mark === "" ? "" : `  ${mark}`));
       }
     }
   }
