@@ -199,8 +199,11 @@ const ANY_REC_ID = "rec-";
  */
 export function normalizedResponse(data: unknown): unknown {
   const original = isObject(data) ? nativeField(data, "response") : undefined;
-  if (original === undefined) return undefined;
-  const response: unknown = structuredClone(original);
+  return original === undefined ? undefined : normalizeResponseInPlace(structuredClone(original));
+}
+
+/** `normalizedResponse` for a response value the caller owns (just parsed): rewritten in place, no copy. */
+export function normalizeResponseInPlace(response: unknown): unknown {
   const body = isObject(response) ? nativeField(response, "body") : undefined;
   for (const [obj, pointer] of dataObjects(body, nativeDict, nativeField)) {
     const access: DataAccess<unknown> = { has: (k) => Object.hasOwn(obj, k), get: (k) => nativeField(obj, k), set: (k, v) => void (obj[k] = v) };

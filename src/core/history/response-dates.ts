@@ -23,7 +23,8 @@ import { createHash } from "node:crypto";
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, relative, sep } from "node:path";
 import { eachBlob, fields, git, GitError, resolveCommits, workTreeTop } from "../changes/git.js";
-import { normalizedResponse } from "../normalize.js";
+import { normalizeResponseInPlace } from "../normalize.js";
+import { isObject } from "../recording.js";
 
 /** When a file's response was recorded. */
 export interface ResponseDate {
@@ -70,7 +71,9 @@ function canonical(v: unknown): string {
 export function responseDigest(bytes: Uint8Array): string {
   const hash = createHash("sha256");
   try {
-    hash.update(`json:${canonical(normalizedResponse(JSON.parse(Buffer.from(bytes).toString("utf8"))))}`);
+    const data: unknown = JSON.parse(Buffer.from(bytes).toString("utf8"));
+    // Just parsed, so ours to rewrite: no copy.
+    hash.update(`json:${canonical(isObject(data) ? normalizeResponseInPlace(data["response"]) : undefined)}`);
   } catch {
     hash.update("bytes:").update(bytes);
   }
