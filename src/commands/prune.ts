@@ -9,7 +9,7 @@ import { ManifestError, type Manifest } from "../core/collected.js";
 import { prune, readManifests, type MaxDelete, type OrphanReason, type PruneResult } from "../core/prune/index.js";
 import { printDiscovery } from "../report/output.js";
 import { reporterFor } from "../report/index.js";
-import { printPruneNotices } from "../report/prune.js";
+import { failures, printPruneNotices } from "../report/prune.js";
 
 export interface PruneCommandOptions extends CommonOptions {
   paths: string[];
@@ -58,7 +58,8 @@ export async function pruneCommand(opts: PruneCommandOptions): Promise<Outcome> 
 
 /** error when anything could not be read, judged or removed, or a guard refused; findings for orphans with --check. */
 function outcomeOf(opts: PruneCommandOptions, result: PruneResult): Outcome {
-  const removalFailed = result.removal !== null && [...result.removal.files, ...result.removal.rows].some((o) => !o.removed);
+  // A kept orphan (newer than its twin) is not a failure: it is never tried.
+  const removalFailed = failures(result) > 0;
   if (result.discovery.missing.length > 0 || emptyRunFails(result.discovery, opts.workspace.allowEmpty) || result.unreadable.length > 0 || result.indexErrors.length > 0) return "error";
   if (result.refused || removalFailed) return "error";
   return opts.check && result.orphans.length + result.indexOrphans.length > 0 ? "findings" : "ok";

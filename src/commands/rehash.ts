@@ -22,7 +22,8 @@ export async function rehashCommand(opts: RehashCommandOptions): Promise<Outcome
   if (refusesStream(output, opts.paths, `rehash renames files in a tree; a stream (standard input, /dev/fd) has no name to change (\`recctl hash -\` says what it should be called)`)) return "error";
   const [found, rules] = await Promise.all([opts.workspace.discover(opts.paths), opts.workspace.rules()]);
   printDiscovery(output, found, opts.paths, opts.root, opts.workspace.allowEmpty);
-  const plan = await planRehash(found.files, rules.era);
+  // Responses competing for a name are dated by the history of the work tree --root is in.
+  const plan = await planRehash(found.files, rules.era, opts.root);
   for (const f of plan.failures) printFileError(output, f, " (left alone)");
   // One line per reason: a 2025 tree holds hundreds of index-layout files.
   const reasons = new Map<string, string[]>();

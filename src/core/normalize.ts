@@ -188,6 +188,30 @@ function nativeRules(data: unknown, recId: string | null): RulesResult {
   return { changes, notes: notesFor(idLeftAlone) };
 }
 
+/** Every `rec-` id is this one when responses are compared: the id follows the file's name. */
+const ANY_REC_ID = "rec-";
+
+/**
+ * The response as the recorder's normalization leaves it, whatever the file is named (ids all one
+ * placeholder): two versions of a recording whose normalized responses are equal hold the same
+ * answer, however a normalize run, a rename or a reformatting wrote them. A deep copy of
+ * `data.response` (undefined when there is none); `data` is not modified.
+ */
+export function normalizedResponse(data: unknown): unknown {
+  const original = isObject(data) ? nativeField(data, "response") : undefined;
+  return original === undefined ? undefined : normalizeResponseInPlace(structuredClone(original));
+}
+
+/** `normalizedResponse` for a response value the caller owns (just parsed): rewritten in place, no copy. */
+export function normalizeResponseInPlace(response: unknown): unknown {
+  const body = isObject(response) ? nativeField(response, "body") : undefined;
+  for (const [obj, pointer] of dataObjects(body, nativeDict, nativeField)) {
+    const access: DataAccess<unknown> = { has: (k) => Object.hasOwn(obj, k), get: (k) => nativeField(obj, k), set: (k, v) => void (obj[k] = v) };
+    normalizeObject(access, NATIVE, ANY_REC_ID, pointer, true);
+  }
+  return response;
+}
+
 /** The rules on the exact value, applied in place (Map.set keeps the key's position, as dict does). */
 export function applyRules(value: PyValue, recId: string | null): RulesResult {
   const response = value instanceof Map ? value.get("response") : undefined;

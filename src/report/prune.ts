@@ -1,7 +1,9 @@
 /** Reporters for `prune`: notices and guards on stderr, then text grouped by test or the SPEC's JSON. */
 import { rulesJson, rulesLine } from "./rules.js";
 import { splitTestId } from "../core/collected.js";
-import { ORPHAN_REASONS, type Guard, type IndexOrphan, type Orphan, type OrphanReason, type PruneResult, type RemovalOutcome } from "../core/prune/index.js";
+import { basename } from "node:path";
+import { describeDate } from "../core/rehash/index.js";
+import { ORPHAN_REASONS, type Guard, type Kept, type IndexOrphan, type Orphan, type OrphanReason, type PruneResult, type RemovalOutcome } from "../core/prune/index.js";
 import type { RepoRootSource } from "../core/repo-root.js";
 import { printJson, type Output } from "./output.js";
 import type { Reporters } from "./index.js";
@@ -24,10 +26,24 @@ function removedCount(result: PruneResult): number {
   return r.files.filter((o) => o.removed).length + r.rows.filter((o) => o.removed).length;
 }
 
-function failures(result: PruneResult): number {
+/** Files and rows that removal tried and failed on (a kept orphan is not tried). */
+export function failures(result: PruneResult): number {
   const r = result.removal;
   if (r === null) return 0;
-  return r.files.filter((o) => !o.removed).length + r.rows.filter((o) => !o.removed).length;
+  return r.files.filter((o, i) => !o.removed && result.orphans[i]?.kept === null).length + r.rows.filter((o) => !o.removed).length;
+}
+
+/** What to do with a stale recording `--delete` keeps. */
+export function keptRemedy(output: Output, file: string, kept: Kept): string {
+  const [f, twin] = [output.path(file), output.path(kept.twin)];
+  const dates = `${describeDate(kept.date)} vs ${describeDate(kept.twinDate)}`;
+  return kept.why === "newer-than-twin"
+    ? `its response is newer than that of its correctly named twin ${basename(twin)} (${dates}): \`recctl rehash --write ${f}\` puts it in place`
+    : `its correctly named twin ${basename(twin)} holds another response and no git history tells which is newer: compare them (\`recctl diff ${f} ${twin}\`) and remove the older one by hand`;
+}
+
+function keptCount(result: PruneResult): number {
+  return result.orphans.filter((o) => o.kept !== null).length;
 }
 
 /** What looks wrong and how to proceed, as one paragraph; null when no guard fires. */
@@ -73,7 +89,7 @@ export function printPruneNotices(output: Output, result: PruneResult): void {
   const failed = (target: string, o: RemovalOutcome | undefined): void => {
     if (o !== undefined && !o.removed) output.err(`recctl: ${c.red("not removed")}: ${target}: ${o.message ?? "unknown error"}`);
   };
-  result.orphans.forEach((o, i) => failed(output.path(o.file), result.removal?.files[i]));
+  result.orphans.forEach((o, i) => o.kept === null && failed(output.path(o.file), result.removal?.files[i]));
   result.indexOrphans.forEach((r, i) => failed(`${output.path(r.indexPath)} row ${r.request_hash}`, result.removal?.rows[i]));
 }
 
@@ -82,9 +98,10 @@ export function printPruneNotices(output: Output, result: PruneResult): void {
 
 const NO_TEST = "(recordings without a test_id)";
 
-function status(output: Output, outcome: RemovalOutcome | undefined): string {
+function status(output: Output, outcome: RemovalOutcome | undefined, orphan?: Orphan): string {
   if (outcome === undefined) return "";
   const c = output.color;
+  if (orphan?.kept) return `  ${c.cyan("kept")}`;
   return outcome.removed ? `  ${c.green("removed")}` : `  ${c.red(`not removed: ${outcome.message ?? "unknown error"}`)}`;
 }
 
@@ -102,8 +119,11 @@ function printOrphans(output: Output, result: PruneResult): void {
     output.out(c.bold(key));
     for (const { orphan, index, params } of groups.get(key) ?? []) {
       const p = params === "" ? "" : `  ${c.dim(params)}`;
-      output.out(`  ${output.path(orphan.file)}${p}  ${c.yellow(orphan.reasons.join(", "))}${status(output, result.removal?.files[index])}`);
-      if (orphan.supersededBy !== null) output.out(c.dim(`    same request as ${output.path(orphan.supersededBy)}: deleting it loses nothing`));
+      output.out(`  ${output.path(orphan.file)}${p}  ${c.yellow(orphan.reasons.join(", "))}${status(output, result.removal?.files[index], orphan)}`);
+      const s = orphan.superseded;
+      if (s !== null && !s.responsesDiffer) output.out(c.dim(`    same request and response as ${output.path(s.by)}: a duplicate, deleting it loses nothing`));
+      if (s !== null && s.responsesDiffer) output.out(c.dim(`    same request as ${output.path(s.by)}, whose response differs and is at least as new: deleting it drops this older answer`));
+      if (orphan.kept !== null) output.out(c.cyan(`    never removed by --delete: ${keptRemedy(output, orphan.file, orphan.kept)}`));
     }
   }
   const byIndex = new Map<string, { row: IndexOrphan; index: number }[]>();
@@ -126,10 +146,13 @@ function summaryLine(output: Output, result: PruneResult): string {
   const counts = reasonCounts(result);
   const parts = ORPHAN_REASONS.filter((r) => counts[r] > 0).map((r) => `${counts[r]} ${r}`);
   const head = `${plural(found, "orphan")} ${of} (${parts.join(", ")})`;
-  if (!result.deleteRequested) return `${head}; dry run — rerun with --delete to remove them`;
+  const keptNote = keptCount(result) > 0 ? ` (${keptCount(result)} of them kept: newer than their twin, or of unknown age)` : "";
+  if (!result.deleteRequested) return `${head}; dry run — rerun with --delete to remove them${keptNote}`;
   if (result.refused) return c.red(`${head}; nothing removed`);
   const failed = failures(result);
-  const done = `removed ${removedCount(result)}${failed > 0 ? `, ${failed} could not be removed` : ""}`;
+  const kept = keptCount(result);
+  const keptTail = kept > 0 ? `, kept ${kept} (never removed: see above)` : "";
+  const done = `removed ${removedCount(result)}${failed > 0 ? `, ${failed} could not be removed` : ""}${keptTail}`;
   return failed > 0 ? c.red(`${head}; ${done}`) : `${head}; ${c.green(done)}`;
 }
 
@@ -165,8 +188,22 @@ function json(output: Output, result: PruneResult): void {
       request_hash: o.requestHash,
       test_id: o.test_id,
       reasons: o.reasons,
-      ...(o.supersededBy === null ? {} : { superseded_by: output.path(o.supersededBy) }),
-      ...outcome(result.removal?.files[i]),
+      ...(o.superseded === null ? {} : { superseded_by: output.path(o.superseded.by), responses_differ: o.superseded.responsesDiffer }),
+      ...(o.kept === null
+        ? {}
+        : {
+            kept: {
+              twin: output.path(o.kept.twin),
+              why: o.kept.why,
+              date: o.kept.date?.date ?? null,
+              commit: o.kept.date?.commit ?? null,
+              twin_date: o.kept.twinDate?.date ?? null,
+              twin_commit: o.kept.twinDate?.commit ?? null,
+              remedy: keptRemedy(output, o.file, o.kept),
+            },
+          }),
+      // A kept orphan is never tried: not a failure.
+      ...(o.kept === null ? outcome(result.removal?.files[i]) : { deleted: false }),
     })),
     index_orphans: result.indexOrphans.map((r, i) => ({
       index: output.path(r.indexPath),

@@ -1,10 +1,12 @@
 /**
- * Reporters for `rehash`: one line per file that would move, go or stay, a summary, the rules in
- * use; or the SPEC JSON `{summary:{scanned, renamed, duplicates, superseded, conflicts,
- * unchanged, rules}, files:[{file, to, action, reason}]}` (with `--write`, `written` too).
+ * Reporters for `rehash`: one line per file that would move, go or stay (and, where different
+ * responses competed for a name, each one's date and the winner), a summary, the rules in use;
+ * or the SPEC JSON `{summary:{scanned, renamed, replaced, duplicates, superseded, conflicts,
+ * unchanged, rules}, files:[{file, to, action, reason, candidates:[{file, date, commit,
+ * source}], winner}]}` (with `--write`, `written` too).
  */
 import { basename } from "node:path";
-import type { ApplyResult, RehashAction, RehashPlan } from "../core/rehash/index.js";
+import { describeDate, type ApplyResult, type RehashAction, type RehashEntry, type RehashPlan } from "../core/rehash/index.js";
 import type { RulesInUse } from "../core/rules/detect.js";
 import { printJson, type Output } from "./output.js";
 import { rulesLine, rulesReason } from "./rules.js";
@@ -21,6 +23,8 @@ export interface RehashReport {
 export interface RehashSummary {
   scanned: number;
   renamed: number;
+  /** Newer stale recordings that take the name of their older, correctly named twin. */
+  replaced: number;
   duplicates: number;
   superseded: number;
   conflicts: number;
@@ -38,6 +42,7 @@ export function summarize(plan: RehashPlan): RehashSummary {
   return {
     scanned: plan.scanned,
     renamed: count(plan, "rename"),
+    replaced: count(plan, "replace-older"),
     duplicates: count(plan, "remove-duplicate"),
     superseded: count(plan, "superseded"),
     conflicts: count(plan, "conflict"),
@@ -52,23 +57,36 @@ const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n
 function text(output: Output, { plan, rules, applied }: RehashReport): void {
   const c = output.color;
   const done = new Set(applied?.done.map((e) => e.file) ?? []);
-  const colour: Record<RehashAction, (s: string) => string> = { rename: c.green, "remove-duplicate": c.cyan, superseded: c.yellow, conflict: c.red };
+  const colour: Record<RehashAction, (s: string) => string> = { rename: c.green, "replace-older": c.green, "remove-duplicate": c.cyan, superseded: c.yellow, conflict: c.red };
+  const acts = (e: RehashEntry): boolean => e.action === "rename" || e.action === "replace-older" || e.action === "remove-duplicate";
+  const told = new Set<string>();
   for (const e of plan.entries) {
-    const status = applied === null || (e.action !== "rename" && e.action !== "remove-duplicate") ? "" : done.has(e.file) ? c.dim(" (done)") : c.red(" (failed)");
-    const to = e.action === "rename" ? ` → ${basename(e.to)}` : "";
+    const status = applied === null || !acts(e) ? "" : done.has(e.file) ? c.dim(" (done)") : c.red(" (failed)");
+    const to = e.action === "rename" || e.action === "replace-older" ? ` → ${basename(e.to)}` : "";
     output.out(`  ${output.path(e.file)}${to}  ${colour[e.action](e.action)}${status}`);
     output.out(c.dim(`      ${e.reason}`));
+    // The competition for a name, once per name: every response's date, and which one wins.
+    if (e.candidates.length > 0 && !told.has(e.to)) {
+      told.add(e.to);
+      for (const k of e.candidates) {
+        const mark = k.file === e.winner ? c.green("newest, wins") : e.winner === null ? "" : "older";
+        output.out(c.dim(`      · ${basename(k.file)}  ${describeDate(k.date)}`) + (mark === "" ? "" : `  ${mark}`));
+      }
+    }
   }
   const s = summarize(plan);
   const parts = [
     `${s.renamed} to rename`,
+    ...(s.replaced > 0 ? [`${s.replaced} to replace an older twin`] : []),
     plural(s.duplicates, "duplicate"),
     `${s.superseded} superseded`,
     plural(s.conflicts, "conflict"),
     `${s.unchanged} unchanged`,
     ...(s.skipped > 0 ? [`${s.skipped} left alone`] : []),
   ];
-  const tail = applied !== null ? `; renamed ${applied.done.filter((e) => e.action === "rename").length}, removed ${applied.done.filter((e) => e.action === "remove-duplicate").length}` : s.renamed + s.duplicates > 0 ? "; dry run — rerun with --write to apply" : "";
+  const did = (a: RehashAction): number => applied?.done.filter((e) => e.action === a).length ?? 0;
+  const replacedTail = s.replaced > 0 ? `, replaced ${did("replace-older")}` : "";
+  const tail = applied !== null ? `; renamed ${did("rename")}${replacedTail}, removed ${did("remove-duplicate")}` : s.renamed + s.replaced + s.duplicates > 0 ? "; dry run — rerun with --write to apply" : "";
   output.out(`${plural(s.scanned, "recording")} scanned: ${parts.join(", ")}${tail}`);
   output.out(c.dim(rulesLine(output, rules)));
 }
@@ -82,6 +100,8 @@ function json(output: Output, { plan, rules, applied }: RehashReport): void {
       to: output.path(e.to),
       action: e.action,
       reason: e.reason,
+      candidates: e.candidates.map((k) => ({ file: output.path(k.file), date: k.date?.date ?? null, commit: k.date?.commit ?? null, source: k.date?.source ?? null })),
+      winner: e.winner === null ? null : output.path(e.winner),
       ...(applied === null ? {} : { done: done.has(e.file) }),
     })),
   });

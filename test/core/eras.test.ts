@@ -14,7 +14,7 @@ import { requestHash, ruleKeys } from "../../src/core/hash.js";
 import { exactRequest, nameHash, readRecording } from "../../src/core/recording.js";
 import { detectEra, findRecorderSources, parseRulesChoice, resolveRules, RulesChoiceError } from "../../src/core/rules/detect.js";
 import { eraById, eraOn, ERAS, lastDay, NEWEST_ERA, RECORDER_VERSIONS } from "../../src/core/rules/eras.js";
-import { findSuperseded, type JudgedFile } from "../../src/core/rules/judge.js";
+import { findTwins, type JudgedFile } from "../../src/core/rules/judge.js";
 import { originOf, verdictOf, type Verdict } from "../../src/core/rules/verdict.js";
 import type { NameHash } from "../../src/core/recording.js";
 import type { HashInput } from "../../src/core/hash.js";
@@ -159,7 +159,7 @@ describe("superseded: unreachable, and a correctly named recording of the same r
       const j = judgeRecording(exactRequest(await readRecording(file)), name, NEWEST_ERA);
       judged.push({ file, name, hash: j.hash, reachable: j.reachable });
     }
-    const superseded = findSuperseded(judged);
+    const superseded = findTwins(judged);
     const pairs = [...superseded].map(([stale, twin]) => [path.basename(stale).slice(0, 8), path.basename(twin).slice(0, 8)]);
     // fad0a10b (re-recorded) and 1e171766 (an exact duplicate) both have a correctly named twin.
     assert.deepEqual(pairs.sort(), [

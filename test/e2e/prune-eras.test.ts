@@ -19,7 +19,7 @@ const DEMO = "tests/integration/demo/recordings";
 
 interface PruneJson {
   summary: { scanned: number; rules: string; rules_source: string };
-  orphans: { file: string; reasons: string[]; superseded_by?: string }[];
+  orphans: { file: string; reasons: string[]; superseded_by?: string; responses_differ?: boolean }[];
 }
 
 function prune(args: string[], cwd: string): { code: number; json: PruneJson; stdout: string } {
@@ -61,9 +61,10 @@ test("an unreachable copy of a correctly named recording is superseded: deleting
   // (The fixture carries no test files, so every recording's test file is missing too.)
   assert.deepEqual(orphan?.reasons, ["unreachable", "superseded", "test-file-missing"]);
   assert.equal(orphan?.superseded_by, `${DEMO}/${reachable}`);
+  assert.equal(orphan?.responses_differ, false);
   // --reason superseded selects it alone; the other unreachable files have no twin.
   const only = recctl(["prune", "--json", "--reason", "superseded"], { cwd: root });
   assert.deepEqual((JSON.parse(only.stdout) as PruneJson).orphans.map((o) => o.file), [stale]);
   const text = recctl(["prune", "--reason", "superseded"], { cwd: root });
-  assert.match(text.stdout, new RegExp(`same request as ${DEMO}/${reachable}: deleting it loses nothing`));
+  assert.match(text.stdout, new RegExp(`same request and response as ${DEMO}/${reachable}: a duplicate, deleting it loses nothing`));
 });

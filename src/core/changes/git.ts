@@ -3,7 +3,7 @@
  * changed, file contents at a revision (one `git cat-file --batch` for all of them), and
  * restoring files from a revision. Paths in and out are relative to the top level.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 
 /** Not a git work tree, an unknown revision, git missing or failing: one line for the user. */
 export class GitError extends Error {
@@ -16,6 +16,9 @@ export class GitError extends Error {
 /** Large enough for the contents of every changed recording of a bulk re-record at once. */
 const MAX_BUFFER = 2 * 1024 * 1024 * 1024 - 1;
 
+// No pager, no prompts, and output that does not depend on the user's locale or colour.
+const GIT_ENV = { ...process.env, GIT_PAGER: "cat", GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
+
 interface GitRun {
   status: number;
   stdout: Buffer;
@@ -27,8 +30,7 @@ function run(args: readonly string[], cwd: string, input?: string): GitRun {
     cwd,
     input: input ?? "",
     maxBuffer: MAX_BUFFER,
-    // No pager, no prompts, and output that does not depend on the user's locale or colour.
-    env: { ...process.env, GIT_PAGER: "cat", GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" },
+    env: GIT_ENV,
   });
   if (result.error !== undefined) {
     const code = (result.error as NodeJS.ErrnoException).code;
@@ -38,7 +40,7 @@ function run(args: readonly string[], cwd: string, input?: string): GitRun {
 }
 
 /** Runs git and returns its stdout; a failure becomes a GitError with git's own first line. */
-function git(args: readonly string[], cwd: string, input?: string): Buffer {
+export function git(args: readonly string[], cwd: string, input?: string): Buffer {
   const result = run(args, cwd, input);
   if (result.status !== 0) {
     const why = result.stderr.split("\n").find((l) => l.trim() !== "") ?? `exit ${result.status}`;
@@ -48,7 +50,7 @@ function git(args: readonly string[], cwd: string, input?: string): Buffer {
 }
 
 /** Splits `-z` output into its NUL-terminated fields. */
-function fields(out: Buffer): string[] {
+export function fields(out: Buffer): string[] {
   const text = out.toString("utf8");
   const parts = text.split("\0");
   if (parts[parts.length - 1] === "") parts.pop();
@@ -154,4 +156,65 @@ export function restoreFromRevision(top: string, revision: string, paths: readon
     top,
     paths.map((p) => `${p}\0`).join(""),
   );
+}
+
+/**
+ * Every blob named by `oids`, handed to `onBlob` one at a time as one `git cat-file --batch`
+ * streams them (`<oid> blob <size>\n<bytes>\n`, or `<oid> missing\n`): a long history is never
+ * held in memory at once. `onBlob` gets undefined for an oid that names no blob.
+ */
+export async function eachBlob(top: string, oids: readonly string[], onBlob: (oid: string, bytes: Buffer | undefined) => void): Promise<void> {
+  if (oids.length === 0) return;
+  const child = spawn("git", ["cat-file", "--batch"], { cwd: top, env: GIT_ENV, stdio: ["pipe", "pipe", "pipe"] });
+  const done = new Promise<void>((resolve, reject) => {
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => void (stderr += d.toString("utf8")));
+    child.on("error", (err: NodeJS.ErrnoException) => reject(new GitError(err.code === "ENOENT" ? "git not found on the PATH" : `git cat-file: ${err.message}`)));
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new GitError(`git cat-file: ${stderr.split("\n")[0] || `exit ${code ?? -1}`}`))));
+  });
+  child.stdin.on("error", () => undefined); // a git that died early is reported by `close`
+  child.stdin.end(oids.map((o) => `${o}\n`).join(""));
+
+  let chunks: Buffer[] = [];
+  let length = 0;
+  let next = 0;
+  /** The blob being read: its size, once its header line is in. */
+  let size: number | null = null;
+  const take = (n: number): Buffer => {
+    const all = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length);
+    chunks = n < all.length ? [all.subarray(n)] : [];
+    length = all.length - n;
+    return all.subarray(0, n);
+  };
+  for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    length += chunk.length;
+    for (;;) {
+      const oid = oids[next];
+      if (oid === undefined) break;
+      if (size === null) {
+        const all = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length);
+        chunks = [all];
+        const eol = all.indexOf(0x0a);
+        if (eol < 0) break;
+        const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(take(eol + 1).toString("utf8", 0, eol));
+        if (m === null || m[1] !== "blob") {
+          if (m !== null) size = -Number(m[2]) - 1; // another type: its bytes are skipped
+          else {
+            onBlob(oid, undefined);
+            next++;
+          }
+          continue;
+        }
+        size = Number(m[2]);
+      }
+      const n = size < 0 ? -size - 1 : size;
+      if (length < n + 1) break;
+      const bytes = take(n + 1).subarray(0, n);
+      onBlob(oid, size < 0 ? undefined : bytes);
+      size = null;
+      next++;
+    }
+  }
+  await done;
 }

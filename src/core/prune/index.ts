@@ -10,7 +10,7 @@ import { nameHash } from "../recording.js";
 import type { RepoRoot } from "../repo-root.js";
 import type { RulesInUse } from "../rules/detect.js";
 import type { Workspace } from "../workspace/index.js";
-import { findSuperseded } from "../rules/judge.js";
+import { findTwins } from "../rules/judge.js";
 import { findStaleTemps, foldersOf, sweepStaleTemps, type StaleTempOutcome } from "../write.js";
 import { checkGuards, type Guard } from "./guards.js";
 import type { MaxDelete } from "./max-delete.js";
@@ -18,7 +18,8 @@ import { testFileExistence, testJudge, type ScannedRecording, type Unjudged } fr
 import { findLegacyIndexes, judgeLegacy, type IndexOrphan } from "./legacy.js";
 import { orphanOf, select, type Orphan } from "./plan.js";
 import type { OrphanReason } from "./reasons.js";
-import { removeOrphans, type RemovalResult } from "./remove.js";
+import { removeOrphans, type RemovalOutcome, type RemovalResult } from "./remove.js";
+import { judgeTwins } from "./superseded.js";
 import { confirmReadable, isUnreadable, scanRecordings, type UnreadableRecording } from "./scan.js";
 
 export { ORPHAN_REASONS, isOrphanReason, type OrphanReason } from "./reasons.js";
@@ -26,6 +27,7 @@ export { GUARD_NAMES, type Guard, type GuardName } from "./guards.js";
 export { DEFAULT_MAX_DELETE, type MaxDelete } from "./max-delete.js";
 export { readManifests } from "./manifest.js";
 export type { Orphan } from "./plan.js";
+export type { Kept, Superseded } from "./superseded.js";
 export type { IndexOrphan } from "./legacy.js";
 export type { RemovalOutcome, RemovalResult } from "./remove.js";
 export type { Unjudged } from "./judge.js";
@@ -66,6 +68,7 @@ export interface PruneResult {
   deleteRequested: boolean;
   /** `delete` was asked for and a guard refused it: nothing was removed. */
   refused: boolean;
+  /** One outcome per orphan listed (a `kept` one: not attempted, never removed). */
   removal: RemovalResult | null;
   /** Temporary files left by an interrupted run: removed with `delete`, else reported. */
   staleTemps: StaleTempOutcome[];
@@ -80,9 +83,9 @@ function manifestNotices(manifest: Manifest | null, repoRoot: RepoRoot): string[
   return notices;
 }
 
-/** Unreachable files whose request has a correctly named recording beside them: deleting them loses nothing. */
-function supersededOf(readable: readonly ScannedRecording[]): Map<string, string> {
-  return findSuperseded(
+/** Unreachable files whose request has a correctly named recording beside them (their twin). */
+function twinsOf(readable: readonly ScannedRecording[]): Map<string, string> {
+  return findTwins(
     readable.map((s) => ({
       file: s.file,
       name: nameHash(s.file),
@@ -90,6 +93,13 @@ function supersededOf(readable: readonly ScannedRecording[]): Map<string, string
       reachable: s.verdict === "unknown" ? null : s.verdict === "reachable",
     })),
   );
+}
+
+/** The removal of the removable orphans, spread back over every orphan listed (kept ones not attempted). */
+function withKept(listed: readonly Orphan[], removal: RemovalResult): RemovalResult {
+  const outcomes = [...removal.files];
+  const files = listed.map((o): RemovalOutcome => (o.kept !== null ? { removed: false, message: "kept: newer than its twin or of unknown age" } : (outcomes.shift() ?? { removed: false, message: "not attempted" })));
+  return { ...removal, files };
 }
 
 export async function prune(options: PruneOptions): Promise<PruneResult> {
@@ -103,10 +113,11 @@ export async function prune(options: PruneOptions): Promise<PruneResult> {
   const unreadable = scans.filter(isUnreadable);
   const exists = await testFileExistence(readable, repoRoot.dir);
   const judge = testJudge(options.manifest, exists);
-  const superseded = supersededOf(readable);
+  // Response dates come from the history of the work tree the recordings are searched in.
+  const twins = await judgeTwins(twinsOf(readable), ws.root);
   const reasonsOf = (scan: ScannedRecording): OrphanReason[] => {
     const reasons = judge.reasons(scan);
-    if (superseded.has(scan.file)) reasons.push("superseded");
+    if (twins.get(scan.file)?.superseded) reasons.push("superseded");
     if (legacy.unindexed.has(scan.file)) reasons.push("unindexed");
     return reasons;
   };
@@ -116,19 +127,21 @@ export async function prune(options: PruneOptions): Promise<PruneResult> {
     if (reasons.length === 0) continue;
     const confirmed = confirmReadable(scan);
     if (isUnreadable(confirmed)) unreadable.push(confirmed);
-    else orphans.push(orphanOf(scan, reasons, legacy.rowsByFile.get(scan.file) ?? null, superseded.get(scan.file) ?? null));
+    else orphans.push(orphanOf(scan, reasons, legacy.rowsByFile.get(scan.file) ?? null, twins.get(scan.file) ?? null));
   }
   orphans.sort((a, b) => a.file.localeCompare(b.file));
   unreadable.sort((a, b) => a.file.localeCompare(b.file));
 
   const selected = select({ orphans, indexOrphans: legacy.indexOrphans }, options.reasons);
+  // A newer answer than its twin's is listed and never removed, whatever --reason selects.
+  const removable = selected.orphans.filter((o) => o.kept === null);
   const m = options.manifest;
   const guards = checkGuards({
     scanned: scans.length,
     readable,
     exists,
     manifest: m,
-    toDelete: selected.orphans,
+    toDelete: removable,
     rowsToDelete: selected.indexOrphans.length,
     missingPaths: discovery.missing,
     allowPartial: options.allowPartial,
@@ -136,7 +149,7 @@ export async function prune(options: PruneOptions): Promise<PruneResult> {
   });
   const refused = options.delete && guards.length > 0;
   const go = options.delete && !refused;
-  const removal = go ? await removeOrphans(selected.orphans, selected.indexOrphans, ws.root) : null;
+  const removal = go ? withKept(selected.orphans, await removeOrphans(removable, selected.indexOrphans, ws.root)) : null;
   const temps = await findStaleTemps(foldersOf([...discovery.files, ...scopes.map((s) => s.indexPath)]));
 
   return {

@@ -5,6 +5,7 @@
 import type { ScannedRecording } from "./judge.js";
 import type { IndexOrphan } from "./legacy.js";
 import { sortReasons, type OrphanReason } from "./reasons.js";
+import type { Kept, Superseded, TwinVerdict } from "./superseded.js";
 
 export interface Orphan {
   file: string;
@@ -17,11 +18,13 @@ export interface Orphan {
   seen: { size: number; mtimeMs: number };
   /** The legacy index rows that name this file; they are removed with it. */
   indexRows: { indexPath: string; rowHashes: string[] } | null;
-  /** `superseded`: the correctly named recording of the same request. */
-  supersededBy: string | null;
+  /** `superseded`: the correctly named recording of the same request, and whether the responses differ. */
+  superseded: Superseded | null;
+  /** A stale answer newer than its twin's (or of unknown age): listed, never removed by `--delete`. */
+  kept: Kept | null;
 }
 
-export function orphanOf(scan: ScannedRecording, reasons: Iterable<OrphanReason>, indexRows: Orphan["indexRows"], supersededBy: string | null): Orphan {
+export function orphanOf(scan: ScannedRecording, reasons: Iterable<OrphanReason>, indexRows: Orphan["indexRows"], twin: TwinVerdict | null): Orphan {
   return {
     file: scan.file,
     hash: scan.nameHash ?? scan.requestHash,
@@ -30,7 +33,8 @@ export function orphanOf(scan: ScannedRecording, reasons: Iterable<OrphanReason>
     reasons: sortReasons(reasons),
     seen: { size: scan.size, mtimeMs: scan.mtimeMs },
     indexRows,
-    supersededBy,
+    superseded: twin?.superseded ?? null,
+    kept: twin?.kept ?? null,
   };
 }
 

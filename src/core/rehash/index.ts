@@ -1,35 +1,24 @@
 /**
  * `rehash` (SPEC; issue "hash rules by era"): give every unreachable recording the name the
  * recorder of the era in use looks up, and the `rec-` ids it derives from that name. Planning is
- * pure data (which file goes where, and why); applying renames by creating the new file
- * exclusively and then removing the old one, so nothing is ever overwritten.
- *
- * A new name is judged by where files will be after the run: a stale file sitting on it that
- * moves away in the same run frees it (chains), one that stays keeps it.
+ * pure data (which file goes where, and why: decide.ts); applying renames by creating the new
+ * file exclusively and then removing the old one, so nothing is ever overwritten.
  */
-import { existsSync } from "node:fs";
-import { unlink } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
+import { link, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join, sep } from "node:path";
-import { diffRecordings, diffSide } from "../diff/index.js";
 import { requestHash } from "../hash.js";
+import { responseDates, responseDigest, type ResponseDates } from "../history/response-dates.js";
+import { sameResponseData } from "../history/same-response.js";
 import { runParallel } from "../parallel.js";
-import { exactRequest, isObject, nameAgrees, nameHash, readRecordingSync, RecordingError, type NameHash } from "../recording.js";
+import { exactRequest, isObject, nameAgrees, nameHash, readRecordingSync, RecordingError, type NameHash, type Recording } from "../recording.js";
 import { eraById, NEWEST_ERA, type Era } from "../rules/eras.js";
 import { originOf, verdictOf, type VerdictStatus } from "../rules/verdict.js";
 import { topLevelSpans } from "../spans.js";
 import { createAtomic } from "../write.js";
+import { competitions, decide, filesToDate, type RehashEntry, type Stale } from "./decide.js";
 
-export type RehashAction = "rename" | "remove-duplicate" | "superseded" | "conflict";
-
-export interface RehashEntry {
-  file: string;
-  /** The new name (rename), or the recording that holds it (the other actions). */
-  to: string;
-  action: RehashAction;
-  reason: string;
-  /** A duplicate of a file renamed in the same run is removed only once that rename is done. */
-  after: string | null;
-}
+export { describeDate, type Candidate, type RehashAction, type RehashEntry } from "./decide.js";
 
 /** A file left as it is for a reason worth telling (legacy index layout, outside `recordings`). */
 export interface RehashSkip {
@@ -48,6 +37,8 @@ export interface RehashPlan {
   era: string;
   scanned: number;
   entries: RehashEntry[];
+  /** For each twin a `replace-older` removes: the digest of its response as judged (it is removed only if still so). */
+  replaced: ReadonlyMap<string, string>;
   skipped: RehashSkip[];
   failures: RehashFailure[];
 }
@@ -108,88 +99,12 @@ export function recorderName(name: NameHash, hash: string, era: Era): string {
   return name.style === "models" && name.digest !== undefined ? `models-${h}-${name.digest}.json` : `${h}.json`;
 }
 
-/** Two recordings with the same response, as `diff` judges it (volatile noise ignored). */
-function sameResponseData(da: unknown, db: unknown): boolean {
-  const options = { raw: false, ignore: [] };
-  return diffRecordings(diffSide(da, options), diffSide(db, options), options).response.length === 0;
-}
-
-function sameResponse(a: string, b: string): boolean {
-  return sameResponseData(readRecordingSync(a).data, readRecordingSync(b).data);
-}
-
-interface Stale {
-  file: string;
-  target: string;
-  why: string;
-}
-
-type Fate = { moves: boolean; entry: RehashEntry | null };
-
 /**
- * Decides every stale file's fate. The group of stale files that map to one name is decided
- * once: by the recording on that name when it is correctly named (duplicate / superseded), else
- * (the name is free, or its stale holder leaves) the first of the group takes it and the others
- * are duplicates of it or conflicts.
+ * What `rehash` would do to these files under `era`. `gitFrom` is a folder in the git work tree
+ * whose history dates the responses that compete for a name (null: no history, so such
+ * competitions are conflicts).
  */
-function decide(stale: readonly Stale[], reachableAt: (path: string) => boolean): RehashEntry[] {
-  const byFile = new Map(stale.map((s) => [s.file, s]));
-  const groups = new Map<string, Stale[]>();
-  for (const s of stale) groups.set(s.target, [...(groups.get(s.target) ?? []), s]);
-  for (const g of groups.values()) g.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  const fates = new Map<string, Fate>();
-  const deciding = new Set<string>();
-
-  const groupFates = (target: string): void => {
-    const group = groups.get(target) ?? [];
-    if (group.every((s) => fates.has(s.file))) return;
-    for (const s of group) deciding.add(s.file);
-    const set = (s: Stale, moves: boolean, entry: RehashEntry): void => void fates.set(s.file, { moves, entry });
-    const holder = existsSync(target) ? target : null;
-    if (holder !== null && reachableAt(holder)) {
-      for (const s of group) {
-        if (sameResponse(s.file, holder)) {
-          set(s, true, { file: s.file, to: holder, action: "remove-duplicate", reason: `same request and response as ${basename(holder)}, which is correctly named`, after: null });
-        } else {
-          const reason = `${basename(holder)} is the correctly named recording of this request, with another response (re-recorded)`;
-          set(s, false, { file: s.file, to: holder, action: "superseded", reason, after: null });
-        }
-      }
-      return;
-    }
-    let blockedBy: string | null = null;
-    if (holder !== null) {
-      const own = byFile.get(holder);
-      if (own === undefined) blockedBy = `${basename(holder)} holds the name and is not being renamed`;
-      else if (deciding.has(holder) && !fates.has(holder)) blockedBy = `${basename(holder)} holds the name and waits for this file's (a rename cycle)`;
-      else {
-        groupFates(own.target);
-        if (fates.get(holder)?.moves !== true) blockedBy = `${basename(holder)} holds the name and stays`;
-      }
-    }
-    if (blockedBy !== null) {
-      for (const s of group) set(s, false, { file: s.file, to: target, action: "conflict", reason: blockedBy, after: null });
-      return;
-    }
-    const [winner, ...rest] = group;
-    if (winner === undefined) return;
-    set(winner, true, { file: winner.file, to: target, action: "rename", reason: winner.why, after: null });
-    for (const s of rest) {
-      if (sameResponse(s.file, winner.file)) {
-        const reason = `same request and response as ${basename(winner.file)}, renamed to this name`;
-        set(s, true, { file: s.file, to: target, action: "remove-duplicate", reason, after: winner.file });
-      } else {
-        set(s, false, { file: s.file, to: target, action: "conflict", reason: `${basename(winner.file)} maps to the same name with another response`, after: null });
-      }
-    }
-  };
-
-  for (const target of groups.keys()) groupFates(target);
-  return stale.map((s) => fates.get(s.file)?.entry).filter((e): e is RehashEntry => e !== null && e !== undefined);
-}
-
-/** What `rehash` would do to these files under `era`. */
-export async function planRehash(files: readonly string[], era: Era): Promise<RehashPlan> {
+export async function planRehash(files: readonly string[], era: Era, gitFrom: string | null): Promise<RehashPlan> {
   const scans = await runParallel(files, { rules: era.id }, { url: new URL(import.meta.url), prepare: prepareTask });
   const failures: RehashFailure[] = [];
   const skipped: RehashSkip[] = [];
@@ -215,7 +130,15 @@ export async function planRehash(files: readonly string[], era: Era): Promise<Re
     if (scanned.has(path)) return false;
     return scanFile(path, era).status === "reachable";
   };
-  return { era: era.id, scanned: files.length, entries: decide(stale, reachableAt), skipped, failures };
+  const read = new Map<string, Recording>();
+  const recording = (f: string): Recording => read.get(f) ?? (read.set(f, readRecordingSync(f)).get(f) as Recording);
+  const sameResponse = (a: string, b: string): boolean => sameResponseData(recording(a).data, recording(b).data);
+  const contests = competitions(stale, { reachableAt, sameResponse });
+  const toDate = filesToDate(contests.values());
+  const dates: ResponseDates = toDate.length === 0 || gitFrom === null ? new Map() : await responseDates(gitFrom, toDate);
+  const entries = decide(stale, contests, dates);
+  const replaced = new Map(entries.filter((e) => e.action === "replace-older").map((e) => [e.to, responseDigest(readFileSync(e.to))]));
+  return { era: era.id, scanned: files.length, entries, replaced, skipped, failures };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -254,15 +177,44 @@ export interface ApplyResult {
   failures: RehashFailure[];
 }
 
-async function renameOne(entry: RehashEntry, era: Era): Promise<void> {
+/** The file's text under its new name; the file may have changed since it was planned: its request must still hash to the new name. */
+function textForNewName(entry: RehashEntry, era: Era): string {
   const to = nameHash(entry.to);
   const rec = readRecordingSync(entry.file);
-  // The file may have changed since it was planned: its request must still hash to the new name.
   const { hash } = requestHash(exactRequest(rec), era);
   if (to === null || hash === null || !nameAgrees(to, hash)) throw new Error("the file changed since it was read (left untouched)");
-  const text = renamedText(rec.text, rec.data, to);
-  await createAtomic(entry.to, text);
+  return renamedText(rec.text, rec.data, to);
+}
+
+async function renameOne(entry: RehashEntry, era: Era): Promise<void> {
+  await createAtomic(entry.to, textForNewName(entry, era));
   await unlink(entry.file);
+}
+
+/**
+ * A newer stale recording takes the name of its older, correctly named twin. The twin is moved
+ * aside (`<name>.recctl-aside-<pid>`, same folder) and checked to be still the one judged older;
+ * the newer file is created exclusively on the name; only then are the newer file's old name and
+ * the aside twin removed. Any failure before that puts the twin back (never over another file).
+ */
+async function replaceOlder(entry: RehashEntry, era: Era, judged: string | undefined): Promise<void> {
+  const text = textForNewName(entry, era);
+  const aside = `${entry.to}.recctl-aside-${process.pid}`;
+  await rename(entry.to, aside);
+  try {
+    if (judged === undefined || responseDigest(readFileSync(aside)) !== judged) throw new Error(`${basename(entry.to)} changed since it was judged older (left untouched)`);
+    await createAtomic(entry.to, text);
+  } catch (err) {
+    try {
+      await link(aside, entry.to);
+      await unlink(aside);
+    } catch {
+      throw new Error(`${(err as Error).message}; the older twin could not be put back: it is ${aside}`);
+    }
+    throw err;
+  }
+  await unlink(entry.file);
+  await unlink(aside);
 }
 
 /**
@@ -281,7 +233,7 @@ async function removeDuplicate(entry: RehashEntry, era: Era): Promise<void> {
 
 /**
  * Carries out a plan. A rename runs once its new name is free (a chain resolves in order); a
- * duplicate is removed once its twin is where the plan puts it (at once for a correctly named
+ * replacement at once (replaceOlder); a duplicate is removed once its twin is where the plan puts it (at once for a correctly named
  * twin, after the rename for a renamed one). A name still taken at the end is a failure, never an
  * overwrite. Superseded files and conflicts are left alone.
  */
@@ -298,7 +250,7 @@ export async function applyRehash(plan: RehashPlan): Promise<ApplyResult> {
     failed.add(entry.file);
   };
   const ready = (e: RehashEntry): boolean => (e.action === "rename" ? !existsSync(e.to) : e.after === null || doneFiles.has(e.after));
-  let pending = plan.entries.filter((x) => x.action === "rename" || x.action === "remove-duplicate");
+  let pending = plan.entries.filter((x) => x.action === "rename" || x.action === "replace-older" || x.action === "remove-duplicate");
   for (let progress = true; pending.length > 0 && progress; ) {
     progress = false;
     const waiting: RehashEntry[] = [];
@@ -311,6 +263,7 @@ export async function applyRehash(plan: RehashPlan): Promise<ApplyResult> {
       }
       try {
         if (e.action === "rename") await renameOne(e, era);
+        else if (e.action === "replace-older") await replaceOlder(e, era, plan.replaced.get(e.to));
         else await removeDuplicate(e, era);
         done.push(e);
         doneFiles.add(e.file);

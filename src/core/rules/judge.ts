@@ -1,6 +1,6 @@
 /**
- * Which era's rules produced a recording's name (SPEC, "Hash rules by era"), and prune's
- * `superseded`. The verdict itself (reachable or not) is rules/verdict.ts.
+ * Which era's rules produced a recording's name (SPEC, "Hash rules by era"), and the twins
+ * prune's `superseded` is judged on. The verdict itself (reachable or not) is rules/verdict.ts.
  */
 import { dirname } from "node:path";
 import { requestHash, ruleKeys, type HashInput } from "../hash.js";
@@ -77,7 +77,7 @@ export function nameOrigin(input: HashInput, name: NameHash, inUse: Era, inUseNa
   return { eras, from: first.id, to, changedBy: null, message: `${span}, newer than the rules in use (${inUse.id})` };
 }
 
-/** What finding superseded recordings needs of each judged file. */
+/** What finding twins needs of each judged file. */
 export interface JudgedFile {
   file: string;
   name: NameHash | null;
@@ -86,11 +86,11 @@ export interface JudgedFile {
 }
 
 /**
- * `superseded` (SPEC, orphan reasons): unreachable, and a correctly named recording of the same
- * request (the same hash under the era in use) lies in the same folder, where the recorder looks.
- * Maps each such file to that twin.
+ * Unreachable files with a correctly named recording of the same request (the same hash under
+ * the era in use) in the same folder, where the recorder looks: each file → that twin. Whether
+ * the twin supersedes it (SPEC, orphan reasons) depends on their responses (prune/superseded.ts).
  */
-export function findSuperseded(files: readonly JudgedFile[]): Map<string, string> {
+export function findTwins(files: readonly JudgedFile[]): Map<string, string> {
   const reachable = new Map<string, string>();
   for (const f of files) if (f.reachable === true && f.hash !== null) reachable.set(`${dirname(f.file)}\u0000${f.hash}`, f.file);
   const out = new Map<string, string>();
