@@ -292,27 +292,51 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
   program
     .command("changes")
     .usage("[options] [<base> [<head>]] [paths...]")
-    .description("what really changed in the recordings between two git revisions (or a revision and the working tree)")
+    .description("what changed in the recordings between two git revisions (or a revision and the index or the working tree), and what breaks replay")
     .argument("[revisions-and-paths...]", "[<base> (default HEAD) [<head> (default: the working tree)]] [paths…]")
     .addOption(new Option("--format <format>", "output format").choices(FORMATS.changes).default("text"))
+    .option("--staged", "compare the index (what the next commit holds) with <base> (default HEAD)", false)
+    .option("--check", "exit 1 when a change breaks replay (a recording reachable at <base>, unreachable at <head>)", false)
+    .option("--strict", "with --check: a noise-only modification fails too", false)
     .option("--revert-noise", "restore the base version of every noise-only modified recording (dry run unless --write)", false)
     .option("--write", "with --revert-noise: restore them (index and working tree)", false)
     .addOption(rulesOption())
     .addHelpText(
       "after",
       `
-Exit codes: 0 nothing but noise changed, 1 a real change (added, removed, modified beyond noise), 2 errors.
+Each side is judged with the hash rules of its own recorder (--rules: one era for both).
+
+Exit codes (like git diff): 0 it ran, whatever changed; with --check, 1 when a change breaks
+replay (--strict: a noise-only modification too); 2 errors.
 
 Examples:
   $ recctl changes                                   what a re-record run just wrote, against HEAD
   $ recctl changes origin/main HEAD --format markdown    a pull-request comment body
+  $ recctl changes origin/main HEAD --check              CI: fail when a change breaks replay
+  $ recctl changes --staged --check                  pre-commit: the index against HEAD
   $ recctl changes origin/main tests/integration/inference
   $ recctl changes origin/main --revert-noise --write     keep only the real changes`,
     )
-    .action(async (args: string[], opts: { format: FormatName<"changes">; revertNoise: boolean; write: boolean; rules?: RulesChoice }, cmd: Command) => {
-      const { changesCommand } = await import("./commands/changes.js");
-      sink.outcome = await changesCommand({ ...(await common(cmd, makeOutput)), args, format: opts.format, revertNoise: opts.revertNoise, write: opts.write, rules: opts.rules ?? null });
-    });
+    .action(
+      async (
+        args: string[],
+        opts: { format: FormatName<"changes">; revertNoise: boolean; write: boolean; staged: boolean; check: boolean; strict: boolean; rules?: RulesChoice },
+        cmd: Command,
+      ) => {
+        const { changesCommand } = await import("./commands/changes.js");
+        sink.outcome = await changesCommand({
+          ...(await common(cmd, makeOutput)),
+          args,
+          format: opts.format,
+          revertNoise: opts.revertNoise,
+          write: opts.write,
+          staged: opts.staged,
+          check: opts.check,
+          strict: opts.strict,
+          rules: opts.rules ?? null,
+        });
+      },
+    );
 
   program
     .command("explain")
