@@ -92,9 +92,14 @@ function printError(output: Output, result: ChangesResult, e: ChangesError): voi
 // ---------------------------------------------------------------------------------------------
 // Text
 
-/** The request differences of a pair, each marked when it changes the hash (as `diff` marks it). */
-function requestLine(f: FileChange): string {
-  return f.request.map((r) => `${r.pointer}${r.hash_relevant ? " (changes the hash)" : ""}`).join(", ");
+/**
+ * What really differs, by aspect; a re-recorded pair names its request differences, each marked
+ * when it changes the hash (as `diff` marks it).
+ */
+function realChanges(f: FileChange): string {
+  if (f.status !== "re-recorded" || f.request.length === 0) return f.changes.join(", ");
+  const request = `request: ${f.request.map((r) => `${r.pointer}${r.hash_relevant ? " (changes the hash)" : ""}`).join(", ")}`;
+  return [request, ...f.changes.filter((c) => c !== "request")].join("; ");
 }
 
 function text(output: Output, report: ChangesReport): void {
@@ -135,8 +140,7 @@ function text(output: Output, report: ChangesReport): void {
       let what: string;
       if (f.status === "removed-duplicate") what = c.dim(`same request and response as ${f.duplicate_of === null ? "?" : basename(f.duplicate_of)}`);
       else if (f.noise_only) what = c.dim(f.noise.length > 0 ? `only noise: ${f.noise.join(", ")}` : "same content");
-      else what = f.changes.join(", ");
-      if (f.status === "re-recorded" && f.request.length > 0) what += `; request: ${requestLine(f)}`;
+      else what = realChanges(f);
       lines.push(row(f, width(files), what));
     }
   }
@@ -237,7 +241,7 @@ function markdown(output: Output, report: ChangesReport): void {
   for (const [folder, files] of byFolder(real)) {
     lines.push("", `#### ${code(folder)}`, "", "| recording | status | test | what changed |", "| --- | --- | --- | --- |");
     for (const f of files) {
-      const what = [f.changes.join(", "), f.status === "re-recorded" && f.request.length > 0 ? `request: ${requestLine(f)}` : ""].filter(Boolean).join("; ");
+      const what = realChanges(f);
       lines.push(`| ${recordingCell(f)} | ${f.status} | ${testCell(f, folder)} | ${cell(what) || "—"} |`);
     }
   }

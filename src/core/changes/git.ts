@@ -121,8 +121,13 @@ export function changedPaths(top: string, base: string, head: Head, pathspecs: r
  * commit compared with the empty tree.
  */
 export function filesAt(top: string, commit: string, pathspecs: readonly string[]): string[] {
-  const empty = git(["hash-object", "-t", "tree", "--stdin"], top).toString("utf8").trim();
+  const empty = emptyTree(top);
   return fields(git(["diff", "--name-only", "-z", "--no-renames", "--ignore-submodules", empty, commit, "--", ...pathspecs], top));
+}
+
+/** The empty tree's id (it differs with the repository's hash algorithm): what a repository with no commit yet is compared with. */
+export function emptyTree(top: string): string {
+  return git(["hash-object", "-t", "tree", "--stdin"], top).toString("utf8").trim();
 }
 
 /** Every file of the index within the pathspecs. */

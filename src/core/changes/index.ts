@@ -19,7 +19,7 @@ import { recorderName } from "../rehash/index.js";
 import type { RulesChoice, RulesInUse } from "../rules/detect.js";
 import type { Era } from "../rules/eras.js";
 import { isUnreachable, verdictOf, type VerdictStatus } from "../rules/verdict.js";
-import { changedPaths, filesAt, GitError, INDEX, readBlobs, resolveCommits, restoreFromRevision, workTreeTop, type BlobRef, type Head } from "./git.js";
+import { changedPaths, emptyTree, filesAt, GitError, INDEX, readBlobs, resolveCommits, restoreFromRevision, workTreeTop, type BlobRef, type Head } from "./git.js";
 import { rulesAt } from "./rules.js";
 import { answers, selected, selectPaths } from "./select.js";
 
@@ -127,9 +127,9 @@ export interface ChangesOptions {
 
 const DIFF: DiffOptions = { raw: false, ignore: [] };
 
-/** A real change: anything but noise (a removed duplicate holds nothing the head lacks). */
+/** A real change: anything but noise (a removed duplicate holds nothing the head lacks); breaking replay always is. */
 export function isReal(change: FileChange): boolean {
-  return !change.noise_only;
+  return change.status === "breaks-replay" || !change.noise_only;
 }
 
 /** Whether `--check` fails on this file: it breaks replay, or (with `strict`) it is a noise-only modification. */
@@ -162,8 +162,8 @@ function splitArguments(top: string, args: readonly string[], cwd: string, stage
   }
   let base = revisions[0];
   if (base === undefined) {
-    const commit = commits[candidates.length] ?? null;
-    if (commit === null) throw new GitError("unknown revision HEAD: the repository has no commit to compare with");
+    // No commit yet (the first commit of a repository): everything is compared with nothing.
+    const commit = commits[candidates.length] ?? emptyTree(top);
     base = { name: "HEAD", commit };
   }
   return { base, head: revisions[1] ?? null, paths: args.slice(revisions.length) };
