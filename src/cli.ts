@@ -300,20 +300,35 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
     "normalize",
   );
 
-  command("changes", "what really changed in the recordings between two git revisions (or a revision and the working tree)", async ({ common, values: v }, [args]) => {
+  command("changes", "what changed in the recordings between two git revisions (or a revision and the index or the working tree), and what breaks replay", async ({ common, values: v }, [args]) => {
     const { changesCommand } = await import("./commands/changes.js");
-    return changesCommand({ ...common, args: (args ?? []) as string[], format: v.format, revertNoise: v["revert-noise"], write: v.write, rules: v.rules });
+    return changesCommand({
+      ...common,
+      args: (args ?? []) as string[],
+      format: v.format,
+      revertNoise: v["revert-noise"],
+      write: v.write,
+      staged: v.staged,
+      check: v.check,
+      strict: v.strict,
+      rules: v.rules,
+    });
   })
     .usage("[options] [<base> [<head>]] [paths...]")
     .argument("[revisions-and-paths...]", "[<base> (default HEAD) [<head> (default: the working tree)]] [paths…]")
     .addHelpText(
       "after",
       `
-Exit codes: 0 nothing but noise changed, 1 a real change (added, removed, modified beyond noise), 2 errors.
+Each side is judged with the hash rules of its own recorder (--rules: one era for both).
+
+Exit codes (like git diff): 0 it ran, whatever changed; with --check, 1 when a change breaks
+replay (--strict: a noise-only modification too); 2 errors.
 
 Examples:
   $ recctl changes                                   what a re-record run just wrote, against HEAD
   $ recctl changes origin/main HEAD --format markdown    a pull-request comment body
+  $ recctl changes origin/main HEAD --check              CI: fail when a change breaks replay
+  $ recctl changes --staged --check                  pre-commit: the index against HEAD
   $ recctl changes origin/main tests/integration/inference
   $ recctl changes origin/main --revert-noise --write     keep only the real changes`,
     );

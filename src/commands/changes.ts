@@ -1,13 +1,15 @@
 /**
- * `recctl changes [<base> [<head>]] [paths…]`: what really changed in the recordings between two
- * git revisions, or a revision and the working tree. Exit 0 when nothing but noise changed, 1
- * when something real did, 2 on errors. `--revert-noise` restores the base version of every
- * noise-only modified recording (a dry run unless `--write`).
+ * `recctl changes [<base> [<head>]] [paths…]`: what changed in the recordings between two git
+ * revisions, a revision and the index (`--staged`), or a revision and the working tree, and
+ * which changes break replay. Exit codes like `git diff`: 0 when it ran, whatever changed;
+ * `--check` exits 1 when a change breaks replay (`--strict`: a noise-only modification too);
+ * 2 on errors. `--revert-noise` restores the base version of every noise-only modified
+ * recording (a dry run unless `--write`).
  */
 import type { CommonOptions, Outcome } from "../options.js";
 import { worst } from "../options.js";
-import { collectChanges, GitError, isReal, revertNoise, type ChangesResult, type Reversion } from "../core/changes/index.js";
-import { hasherOf, type RulesChoice } from "../core/rules/detect.js";
+import { collectChanges, failsCheck, GitError, revertNoise, type ChangesResult, type Reversion } from "../core/changes/index.js";
+import type { RulesChoice } from "../core/rules/detect.js";
 import { printChangesErrors } from "../report/changes.js";
 import { reporterFor, type FormatName } from "../report/index.js";
 
@@ -18,22 +20,34 @@ export interface ChangesCommandOptions extends CommonOptions {
   format: FormatName<"changes">;
   revertNoise: boolean;
   write: boolean;
-  /** `--rules`: the hash rules that pair a removed file with its rehashed twin; null: the repository's recorder, else the newest. */
+  /** `--staged`: the index against `<base>` (HEAD by default). */
+  staged: boolean;
+  /** `--check`: exit 1 when a change breaks replay. */
+  check: boolean;
+  /** `--strict` (with `--check`): a noise-only modification fails too. */
+  strict: boolean;
+  /** `--rules`: one era for both sides; null: the recorder of each side, else the newest. */
   rules: RulesChoice | null;
+}
+
+/** A usage error in the options, or null. */
+function usageError(opts: ChangesCommandOptions): string | null {
+  if (opts.write && !opts.revertNoise) return "--write goes with --revert-noise (changes itself never writes)";
+  if (opts.strict && !opts.check) return "--strict goes with --check";
+  return null;
 }
 
 export async function changesCommand(opts: ChangesCommandOptions): Promise<Outcome> {
   const { output } = opts;
-  if (opts.write && !opts.revertNoise) {
-    output.err("recctl: --write goes with --revert-noise (changes itself never writes)");
+  const usage = usageError(opts);
+  if (usage !== null) {
+    output.err(`recctl: ${usage}`);
     return "error";
   }
   let result: ChangesResult;
   let reversion: Reversion | null = null;
-  const rules = await opts.workspace.rules();
-  const hasher = hasherOf(rules);
   try {
-    result = collectChanges({ root: opts.root, cwd: opts.workspace.cwd, args: opts.args, hasher });
+    result = await collectChanges({ root: opts.root, cwd: opts.workspace.cwd, args: opts.args, staged: opts.staged, rules: opts.rules });
     if (opts.revertNoise) {
       // A file that could not be read might be noise too: restoring the others is still right.
       reversion = revertNoise(result, opts.write);
@@ -44,6 +58,8 @@ export async function changesCommand(opts: ChangesCommandOptions): Promise<Outco
     return "error";
   }
   printChangesErrors(output, result);
-  (await reporterFor("changes", opts))(output, { result, reversion, rules });
-  return worst(result.errors.length > 0 ? "error" : "ok", result.files.some(isReal) ? "findings" : "ok");
+  const check = opts.check ? { strict: opts.strict } : null;
+  (await reporterFor("changes", opts))(output, { result, reversion, check });
+  const failed = check !== null && result.files.some((f) => failsCheck(f, check.strict));
+  return worst(result.errors.length > 0 ? "error" : "ok", failed ? "findings" : "ok");
 }

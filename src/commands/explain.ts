@@ -86,7 +86,7 @@ export async function explainCommand(opts: ExplainCommandOptions): Promise<Outco
   const index = buildIndex((await opts.workspace.discoverLookup()).files);
   if (index.unreadable.length > 0) output.err(`recctl: ${index.unreadable.length} recording(s) under ${output.path(opts.workspace.lookupRoot)} could not be read and were left out`);
   const explained: ExplainedMiss[] = misses.map((miss) =>
-    explainMiss(miss, index, given.get(miss) ?? null, { limit: opts.candidates, hasher, rules: rules.era.rules, show: (f) => output.path(f) }),
+    explainMiss(miss, index, given.get(miss) ?? null, { limit: opts.candidates, hasher, rules: rules.era.rules, era: rules.era, show: (f) => output.path(f) }),
   );
   (await reporterFor("explain", opts))(output, { misses: explained, rules });
   if (failed) return "error";

@@ -87,6 +87,9 @@ export const OPTIONS = {
   normalize: [flag("write", "rewrite changed files atomically, in the recorder's formatting"), flag("check", "exit 1 when any file would change (CI)")],
   changes: [
     opt({ key: "format", arg: "<format>", description: "output format", default: "text" as FormatName<"changes">, choices: FORMATS.changes, parse: (v: string) => v as FormatName<"changes"> }),
+    flag("staged", "compare the index (what the next commit holds) with <base> (default HEAD)"),
+    flag("check", "exit 1 when a change breaks replay (a recording reachable at <base>, unreachable at <head>)"),
+    flag("strict", "with --check: a noise-only modification fails too", false),
     flag("revert-noise", "restore the base version of every noise-only modified recording (dry run unless --write)"),
     flag("write", "with --revert-noise: restore them (index and working tree)"),
     rules,

@@ -1,14 +1,17 @@
 /**
- * Reporters for `changes`: text grouped by test id with counts; markdown for a pull-request
- * comment (a one-line summary, a table per test folder with the real changes, the noise-only
- * re-records folded in `<details>`); and the SPEC JSON
- * `{summary:{added, removed, modified, noise_only, rehashed}, files:[{file, status, from,
- * test_id, noise_only, changes}]}` (plus `reverted` with --revert-noise).
+ * Reporters for `changes`: text with what breaks replay first, then the changes grouped by test
+ * id with counts; markdown for a pull-request comment (a one-line summary, a table of what breaks
+ * replay, a table per test folder with the real changes, the noise-only re-records folded in
+ * `<details>`); and the SPEC JSON `{summary:{added, removed, modified, noise_only, rehashed,
+ * breaks_replay, re_recorded, removed_duplicate}, files:[{file, status, change, from, test_id,
+ * noise_only, changes, before, after, hash_changes, request_changes, duplicate_of}]}` (plus
+ * `reverted` with --revert-noise, `check` with --check).
  */
 import type { RulesInUse } from "../core/rules/detect.js";
-import { rulesJson, rulesLine } from "./rules.js";
+import { describeEra } from "../core/rules/eras.js";
+import { rulesJson, rulesLine, rulesReason } from "./rules.js";
 import { basename, dirname, join } from "node:path";
-import { isReal, type ChangesError, type ChangesResult, type FileChange, type Reversion } from "../core/changes/index.js";
+import { failsCheck, isReal, type ChangesError, type ChangesResult, type FileChange, type Reversion } from "../core/changes/index.js";
 import { located, printJson, type Output } from "./output.js";
 import type { Reporters } from "./index.js";
 
@@ -16,8 +19,8 @@ export interface ChangesReport {
   result: ChangesResult;
   /** With --revert-noise: what was (or would be) restored. */
   reversion: Reversion | null;
-  /** The hash rules a removed file and an added one were paired by (`rehashed`). */
-  rules: RulesInUse;
+  /** With --check: whether noise-only modifications fail too. */
+  check: { strict: boolean } | null;
 }
 
 function plural(n: number, word: string, many = `${word}s`): string {
@@ -28,24 +31,53 @@ function realCount(result: ChangesResult): number {
   return result.files.filter(isReal).length;
 }
 
-/** `1 added, 1 removed, 3 modified (2 noise only), 1 rehashed`, leaving out the zeros. */
-function counts(result: ChangesResult): string {
-  const s = result.summary;
+/** `1 breaks replay, 1 added, 1 removed, 3 modified (2 noise only), 1 rehashed`, leaving out the zeros. */
+function counts(files: readonly FileChange[]): string {
+  const n = (status: FileChange["status"]): number => files.filter((f) => f.status === status).length;
+  const modified = n("modified");
+  const noise = files.filter((f) => f.status === "modified" && f.noise_only).length;
   const parts: string[] = [];
-  if (s.added > 0) parts.push(`${s.added} added`);
-  if (s.removed > 0) parts.push(`${s.removed} removed`);
-  if (s.modified > 0) parts.push(`${s.modified} modified${s.noise_only > 0 ? ` (${s.noise_only} noise only)` : ""}`);
-  if (s.rehashed > 0) parts.push(`${s.rehashed} rehashed`);
+  if (n("breaks-replay") > 0) parts.push(`${n("breaks-replay")} breaks replay`);
+  if (n("added") > 0) parts.push(`${n("added")} added`);
+  if (n("removed") > 0) parts.push(`${n("removed")} removed`);
+  if (modified > 0) parts.push(`${modified} modified${noise === 0 ? "" : noise === modified ? " (noise only)" : ` (${noise} noise only)`}`);
+  if (n("re-recorded") > 0) parts.push(`${n("re-recorded")} re-recorded`);
+  if (n("rehashed") > 0) parts.push(`${n("rehashed")} rehashed`);
+  if (n("removed-duplicate") > 0) parts.push(plural(n("removed-duplicate"), "removed duplicate"));
   return parts.length === 0 ? "no recording changed" : parts.join(", ");
 }
 
 function headName(result: ChangesResult): string {
-  return result.head === null ? "the working tree" : result.head.name;
+  return result.head !== null ? result.head.name : result.staged ? "the index" : "the working tree";
 }
 
 /** Every kind of noise in these files, in the order diff names them. */
 function noiseKinds(files: readonly FileChange[]): string[] {
   return [...new Set(files.flatMap((f) => f.noise))];
+}
+
+/** The request pointers whose difference changed the hash. */
+function hashChanges(f: FileChange): string[] {
+  return f.request.filter((r) => r.hash_relevant).map((r) => r.pointer);
+}
+
+/** Why a recording breaks replay, in a phrase. */
+function breakReason(f: FileChange, result: ChangesResult): string {
+  const pointers = hashChanges(f);
+  if (pointers.length > 0) return `${f.change}; the hash changed by ${pointers.join(", ")}`;
+  if (f.change === "unchanged" || f.request.length === 0) {
+    const { base, head } = result.rules;
+    return base.era === head.era ? `${f.change}; renamed off its hash` : `${f.change}; the hash rules changed (${base.era.id} → ${head.era.id})`;
+  }
+  return f.change;
+}
+
+/** The rules each side was judged by: one line when both sides agree. */
+function rulesText(output: Output, result: ChangesResult): string {
+  const { base, head } = result.rules;
+  if (base.era === head.era) return rulesLine(output, head);
+  const side = (rules: RulesInUse, name: string): string => `${describeEra(rules.era)} at ${name} (${rulesReason(output, rules)})`;
+  return `hash rules of ${side(base, result.base.name)}; of ${side(head, headName(result))}`;
 }
 
 export function printChangesErrors(output: Output, result: ChangesResult): void {
@@ -60,34 +92,73 @@ function printError(output: Output, result: ChangesResult, e: ChangesError): voi
 // ---------------------------------------------------------------------------------------------
 // Text
 
+/**
+ * What really differs, by aspect; a re-recorded pair names its request differences, each marked
+ * when it changes the hash (as `diff` marks it).
+ */
+function realChanges(f: FileChange): string {
+  if (f.status !== "re-recorded" || f.request.length === 0) return f.changes.join(", ");
+  const request = `request: ${f.request.map((r) => `${r.pointer}${r.hash_relevant ? " (changes the hash)" : ""}`).join(", ")}`;
+  return [request, ...f.changes.filter((c) => c !== "request")].join("; ");
+}
+
 function text(output: Output, report: ChangesReport): void {
   const { result } = report;
   const c = output.color;
   const display = (file: string): string => output.path(join(result.top, file));
+  const STATUS: Record<FileChange["status"], (s: string) => string> = {
+    "breaks-replay": (s) => c.bold(c.red(s)),
+    added: c.green,
+    removed: c.red,
+    modified: c.yellow,
+    "re-recorded": c.magenta,
+    rehashed: c.cyan,
+    "removed-duplicate": c.dim,
+  };
+  const row = (f: FileChange, width: number, what: string): string => {
+    const status = (isReal(f) ? STATUS[f.status] : c.dim)(f.status.padEnd(width));
+    let name = display(f.file);
+    if (f.from !== null) name += c.dim(` ← ${dirname(f.from) === dirname(f.file) ? basename(f.from) : display(f.from)}`);
+    return `  ${status}  ${name}${what === "" ? "" : `  ${what}`}`;
+  };
+  const width = (files: readonly FileChange[]): number => Math.max(8, ...files.map((f) => f.status.length));
   const lines: string[] = [c.bold(`recordings changed from ${result.base.name} to ${headName(result)}`)];
 
+  const broken = result.files.filter((f) => f.status === "breaks-replay");
+  if (broken.length > 0) {
+    const head = `${plural(broken.length, "recording")} reachable at ${result.base.name} ${broken.length === 1 ? "is" : "are"} unreachable at ${headName(result)}: replay misses ${broken.length === 1 ? "it" : "them"}`;
+    lines.push("", c.bold(c.red(`breaks replay: ${head}`)));
+    for (const f of broken) lines.push(row(f, width(broken), breakReason(f, result)));
+  }
+
   const groups = new Map<string | null, FileChange[]>();
-  for (const f of result.files) groups.set(f.test_id, [...(groups.get(f.test_id) ?? []), f]);
-  const STATUS = { added: c.green, removed: c.red, modified: c.yellow, rehashed: c.cyan } as const;
+  for (const f of result.files) if (f.status !== "breaks-replay") groups.set(f.test_id, [...(groups.get(f.test_id) ?? []), f]);
   for (const [testId, files] of groups) {
-    const noise = files.filter((f) => !isReal(f)).length;
-    const tally = `${plural(files.length, "change")}${noise > 0 ? `, ${noise} noise only` : ""}`;
-    lines.push("", `${testId === null ? c.dim("(no test id)") : c.bold(testId)}  ${c.dim(tally)}`);
+    lines.push("", `${testId === null ? c.dim("(no test id)") : c.bold(testId)}  ${c.dim(counts(files))}`);
     // Real changes first, within a test.
     for (const f of [...files.filter(isReal), ...files.filter((x) => !isReal(x))]) {
-      const status = (isReal(f) ? STATUS[f.status] : c.dim)(f.status.padEnd(8));
-      let name = display(f.file);
-      if (f.from !== null) name += c.dim(` ← ${dirname(f.from) === dirname(f.file) ? basename(f.from) : display(f.from)}`);
-      const what = f.noise_only ? c.dim(f.noise.length > 0 ? `only noise: ${f.noise.join(", ")}` : "same content") : f.changes.join(", ");
-      lines.push(`  ${status}  ${name}${what === "" ? "" : `  ${what}`}`);
+      let what: string;
+      if (f.status === "removed-duplicate") what = c.dim(`same request and response as ${f.duplicate_of === null ? "?" : basename(f.duplicate_of)}`);
+      else if (f.noise_only) what = c.dim(f.noise.length > 0 ? `only noise: ${f.noise.join(", ")}` : "same content");
+      else what = realChanges(f);
+      lines.push(row(f, width(files), what));
     }
   }
   const real = realCount(result);
-  const verdict = `${counts(result)}: ${real === 0 ? "no real change" : plural(real, "real change")}`;
-  lines.push("", real === 0 ? c.green(verdict) : c.yellow(verdict));
-  lines.push(c.dim(rulesLine(output, report.rules)));
+  const verdict = `${counts(result.files)}: ${real === 0 ? "no real change" : plural(real, "real change")}`;
+  lines.push("", broken.length > 0 ? c.red(verdict) : real === 0 ? c.green(verdict) : c.yellow(verdict));
+  lines.push(c.dim(rulesText(output, result)));
+  if (report.check !== null) lines.push(checkLine(report.check, result));
   if (report.reversion !== null) lines.push(...reversionLines(output, report.reversion, result));
   output.out(lines.join("\n"));
+}
+
+/** What `--check` decided, and why. */
+function checkLine(check: { strict: boolean }, result: ChangesResult): string {
+  const broken = result.files.filter((f) => f.status === "breaks-replay").length;
+  const noise = check.strict ? result.files.filter((f) => failsCheck(f, true) && f.status !== "breaks-replay").length : 0;
+  const why = [broken > 0 ? `${plural(broken, "recording")} ${broken === 1 ? "breaks" : "break"} replay` : "", noise > 0 ? `${plural(noise, "noise-only modification")} (--strict)` : ""].filter(Boolean);
+  return why.length === 0 ? `--check passed: no change breaks replay${check.strict ? " and none is noise only" : ""}` : `--check failed: ${why.join(", ")}`;
 }
 
 function reversionLines(output: Output, reversion: Reversion, result: ChangesResult): string[] {
@@ -149,21 +220,32 @@ function byFolder(files: readonly FileChange[]): Map<string, FileChange[]> {
 function markdownSummary(result: ChangesResult): string {
   const real = realCount(result);
   const noise = result.files.length - real;
-  const range = `${code(result.base.commit.slice(0, 7))} → ${result.head === null ? "working tree" : code(result.head.commit.slice(0, 7))}`;
+  const broken = result.summary.breaks_replay;
+  const range = `${code(result.base.commit.slice(0, 7))} → ${result.head !== null ? code(result.head.commit.slice(0, 7)) : result.staged ? "index" : "working tree"}`;
+  const brokenPart = broken === 0 ? "" : `**${broken} ${broken === 1 ? "breaks" : "break"} replay**, `;
   const realPart = real === 0 ? "**no real change**" : `**${plural(real, "real change")}**`;
   const noisePart = noise === 0 ? "" : `, ${noise} noise-only`;
-  return `**Recordings** (${range}): ${realPart}${noisePart} — ${counts(result)}.`;
+  return `**Recordings** (${range}): ${brokenPart}${realPart}${noisePart} — ${counts(result.files)}.`;
 }
 
 function markdown(output: Output, report: ChangesReport): void {
   const { result } = report;
   const lines: string[] = [markdownSummary(result)];
-  const real = result.files.filter(isReal);
+  const broken = result.files.filter((f) => f.status === "breaks-replay");
+  if (broken.length > 0) {
+    lines.push("", `### Breaks replay`, "", `Reachable at ${code(result.base.name)}, unreachable at ${result.head === null ? headName(result) : code(result.head.name)}: the tests that replay these miss.`);
+    lines.push("", "| recording | change | test | why |", "| --- | --- | --- | --- |");
+    for (const f of broken) lines.push(`| ${code(f.file)} | ${f.change} | ${f.test_id === null ? "—" : code(cell(f.test_id))} | ${cell(breakReason(f, result))} |`);
+  }
+  const real = result.files.filter((f) => isReal(f) && f.status !== "breaks-replay");
   for (const [folder, files] of byFolder(real)) {
     lines.push("", `#### ${code(folder)}`, "", "| recording | status | test | what changed |", "| --- | --- | --- | --- |");
-    for (const f of files) lines.push(`| ${recordingCell(f)} | ${f.status} | ${testCell(f, folder)} | ${cell(f.changes.join(", ")) || "—"} |`);
+    for (const f of files) {
+      const what = realChanges(f);
+      lines.push(`| ${recordingCell(f)} | ${f.status} | ${testCell(f, folder)} | ${cell(what) || "—"} |`);
+    }
   }
-  const noise = result.files.filter((f) => !isReal(f));
+  const noise = result.files.filter((f) => !isReal(f) && f.status !== "breaks-replay");
   if (noise.length > 0) {
     const kinds = noiseKinds(noise);
     lines.push("", `<details><summary>${plural(noise.length, "noise-only re-record")}${kinds.length > 0 ? ` (${kinds.join(", ")})` : ""}</summary>`);
@@ -178,6 +260,7 @@ function markdown(output: Output, report: ChangesReport): void {
     if (noise.length > MAX_NOISE_ROWS) lines.push("", `… and ${noise.length - MAX_NOISE_ROWS} more (\`recctl changes\` lists them all).`);
     lines.push("", "</details>");
   }
+  if (report.check !== null) lines.push("", checkLine(report.check, result));
   if (report.reversion !== null) lines.push(...reversionLines(output, report.reversion, result));
   output.out(lines.join("\n"));
 }
@@ -196,9 +279,17 @@ function json(output: Output, report: ChangesReport): void {
       test_id: f.test_id,
       noise_only: f.noise_only,
       changes: f.changes,
+      change: f.change,
+      before: f.before,
+      after: f.after,
+      hash_changes: hashChanges(f),
+      request_changes: f.request,
+      duplicate_of: f.duplicate_of === null ? null : output.path(join(result.top, f.duplicate_of)),
     })),
   };
-  Object.assign(document, rulesJson(report.rules));
+  const { base, head } = result.rules;
+  Object.assign(document, rulesJson(head), { base_rules: base.era.id, base_rules_source: base.source });
+  if (report.check !== null) document["check"] = { strict: report.check.strict, failed: result.files.some((f) => failsCheck(f, report.check?.strict ?? false)) };
   if (reversion !== null) document["reverted"] = { files: reversion.files.map((f) => output.path(join(result.top, f))), written: reversion.written };
   printJson(output, document);
 }

@@ -23,6 +23,7 @@ const QUIET_NAMED = 4;
 const VERDICT_TITLES: Record<ExplainedMiss["verdict"]["kind"], string> = {
   recorded: "recorded since",
   unreachable: "unreachable recording",
+  "request-edited": "request edited after recording",
   flaky: "flaky request",
   "content-change": "the request changed",
   "model-change": "another model or provider",

@@ -179,13 +179,26 @@ test("a difference that is a fresh uuid, id or timestamp is volatile; a prompt c
 });
 
 test("verdict: only volatile values differ → flaky; a prompt → content change; nothing near → new test", () => {
-  const nearest = (differences: Difference[]) => ({ file: "r.json", test_id: "t", tier: 0 as const, exact: false, differences });
+  const nearest = (differences: Difference[]) => ({ file: "r.json", test_id: "t", tier: 0 as const, exact: false, differences, namingEras: [] });
   const base = { test_id: "t", requestKnown: true, recorded: null, show: (f: string) => f };
   const uuid = { pointer: "/request/body/user", a: "0b0e3c1e-6a52-4f1e-9a53-0c6f2f3f9b11", b: "4d8a9a2b-1f3c-4e5d-8b7a-9c0d1e2f3a4b", hash_relevant: true };
   assert.equal(decide({ ...base, nearest: nearest([uuid]) }).kind, "flaky");
   const prompt = { pointer: "/request/body/messages/0/content", a: "a", b: "b", hash_relevant: true };
   assert.equal(decide({ ...base, nearest: nearest([prompt, uuid]) }).kind, "content-change");
   assert.equal(decide({ ...base, nearest: null }).kind, "new-test");
+});
+
+test("verdict on a recording that holds the request: rules changed only when an era names the file; the fix names that file", () => {
+  const base = { test_id: "t", requestKnown: true, recorded: null, show: (f: string) => f };
+  const held = { file: "r.json", test_id: "t", tier: 0 as const, exact: true, differences: [] };
+  const stale = decide({ ...base, nearest: { ...held, namingEras: ["2025-10-09", "2026-01-21"] } });
+  assert.equal(stale.kind, "unreachable");
+  assert.match(stale.reason, /the hash rules changed/);
+  assert.equal(stale.action, "rename it to the hash the recorder looks up: recctl rehash --write r.json");
+  const edited = decide({ ...base, nearest: { ...held, namingEras: [] } });
+  assert.equal(edited.kind, "request-edited");
+  assert.match(edited.reason, /the request was edited after recording/);
+  assert.match(edited.action, /^re-record the test \(its recording r\.json is replaced\)/);
 });
 
 test("a test id told by the message changes the hash from test isolation (2025-10-04) on, never for a model list", () => {

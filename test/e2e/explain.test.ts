@@ -6,9 +6,9 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, join, relative } from "node:path";
 import { test } from "node:test";
-import { FIXTURES, recctl, tempDir } from "./run.js";
+import { FIXTURES, recctl, REPO, tempDir } from "./run.js";
 
 const EXPLAIN = join(FIXTURES, "explain");
 
@@ -149,7 +149,7 @@ test("without the request, the verdict says how to capture it", (t) => {
   assert.match(m.verdict.action, /record-if-missing and dummy API keys/);
 });
 
-test("a recording that holds the missed request under a stale name is unreachable: rehash", (t) => {
+test("a recording whose request was edited after recording, its name kept: no era names it, so the fix is to re-record, naming that file", (t) => {
   const c = caseNamed("inference-content");
   const dir = root(t, c);
   // The changed request, stored as a normal recording under the source's old name.
@@ -158,9 +158,40 @@ test("a recording that holds the missed request under a stale name is unreachabl
   writeFileSync(join(dir, c.source), `${JSON.stringify({ ...source, request: captured["request"] }, null, 2)}\n`);
   renameSync(join(dir, c.captured ?? ""), join(dir, `${c.captured ?? ""}.bak`));
   const m = only(explainJson(["--root", dir, join(EXPLAIN, c.pytest)]).misses);
-  assert.equal(m.verdict.kind, "unreachable");
-  assert.match(m.verdict.action, /recctl rehash --write/);
+  assert.equal(m.verdict.kind, "request-edited");
+  assert.match(m.verdict.reason, /the request was edited after recording/);
+  assert.doesNotMatch(m.verdict.reason, /rules changed/);
+  assert.doesNotMatch(m.verdict.action, /rehash/);
+  assert.match(m.verdict.action, new RegExp(`^re-record the test \\(its recording \\S*${sourceName(c).replace(/\./g, "\\.")} is replaced\\)`));
   assert.equal(basename(m.candidates[0]?.file ?? ""), sourceName(c));
+  const text = recctl(["explain", "--root", dir, join(EXPLAIN, c.pytest)]);
+  assert.match(text.stdout, /verdict +request edited after recording: /);
+});
+
+test("a recording named under older hash rules holds the missed request: the rules changed, and the fix renames that one file", (t) => {
+  // test/fixtures/rehash/tree: cf185c86… was named under the 2025-10-09 … 2026-04-08 rules; the
+  // newest recorder's own functions name its request 8717e3e9… (rehash/expected.json).
+  const dir = tempDir(t);
+  cpSync(join(FIXTURES, "rehash", "tree"), dir, { recursive: true });
+  const stale = "cf185c8686348b2ba9ca6e45c2cdb631933a920ae003fe48e0b2579c271a1509.json";
+  const expected = JSON.parse(readFileSync(join(FIXTURES, "rehash", "expected.json"), "utf8")) as Record<string, { to: string }>;
+  const hash = (expected[stale]?.to ?? "").replace(/\.json$/, "");
+  const file = join(dir, "tests/integration/responses/recordings", stale);
+  const rec = JSON.parse(readFileSync(file, "utf8")) as { test_id: string; request: { method: string; url: string; body: { model: string } } };
+  const log = [
+    `FAILED ${rec.test_id} - RuntimeError: Recording not found for request hash: ${hash}`,
+    `E   RuntimeError: Recording not found for request hash: ${hash}`,
+    `E   Model: ${rec.request.body.model} | Request: ${rec.request.method} ${rec.request.url}`,
+    "",
+  ].join("\n");
+  const logFile = join(dir, "pytest.txt");
+  writeFileSync(logFile, log);
+  const m = only(explainJson(["--root", dir, logFile]).misses);
+  assert.equal(m.verdict.kind, "unreachable");
+  assert.match(m.verdict.reason, /the hash rules changed since it was recorded/);
+  assert.match(m.verdict.reason, /2025-10-09/);
+  // Paths are printed relative to the current directory (the repository, where recctl ran).
+  assert.equal(m.verdict.action, `rename it to the hash the recorder looks up: recctl rehash --write ${relative(REPO, file)}`);
 });
 
 test("a recording named after the missed hash means it was recorded since", (t) => {

@@ -85,12 +85,18 @@ export interface PathChange {
   path: string;
 }
 
+/** The newer side of a comparison: a commit, the index (`--staged`), or the working tree. */
+export type Head = { kind: "commit"; commit: string } | { kind: "index" } | { kind: "worktree" };
+
+/** How `git cat-file` names a file of the index: `:<path>`, an empty revision. */
+export const INDEX = "";
+
 /**
- * What changed between `base` and `head` (a commit, or null for the working tree, tracked and
+ * What changed between `base` and `head` (a commit; the index; or the working tree, tracked and
  * untracked files alike — what a re-record run just wrote), within the pathspecs.
  */
-export function changedPaths(top: string, base: string, head: string | null, pathspecs: readonly string[]): PathChange[] {
-  const revisions = head === null ? [base] : [base, head];
+export function changedPaths(top: string, base: string, head: Head, pathspecs: readonly string[]): PathChange[] {
+  const revisions = head.kind === "commit" ? [base, head.commit] : head.kind === "index" ? ["--cached", base] : [base];
   const out = git(["diff", "--name-status", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", "--ignore-submodules", ...revisions, "--", ...pathspecs], top);
   const parts = fields(out);
   const changes: PathChange[] = [];
@@ -99,7 +105,7 @@ export function changedPaths(top: string, base: string, head: string | null, pat
     const path = parts[i + 1] ?? "";
     changes.push({ status: letter === "A" ? "A" : letter === "D" ? "D" : "M", path });
   }
-  if (head === null) {
+  if (head.kind === "worktree") {
     // A file removed from the index but still on disk is deleted for diff and untracked for
     // ls-files: on both sides, so modified (or unchanged).
     const deleted = new Set(changes.filter((c) => c.status === "D").map((c) => c.path));
@@ -112,8 +118,28 @@ export function changedPaths(top: string, base: string, head: string | null, pat
   return changes;
 }
 
+/**
+ * Every file of a commit within the pathspecs (full pathspec magic, which `ls-tree` lacks): the
+ * commit compared with the empty tree.
+ */
+export function filesAt(top: string, commit: string, pathspecs: readonly string[]): string[] {
+  const empty = emptyTree(top);
+  return fields(git(["diff", "--name-only", "-z", "--no-renames", "--ignore-submodules", empty, commit, "--", ...pathspecs], top));
+}
+
+/** The empty tree's id (it differs with the repository's hash algorithm): what a repository with no commit yet is compared with. */
+export function emptyTree(top: string): string {
+  return git(["hash-object", "-t", "tree", "--stdin"], top).toString("utf8").trim();
+}
+
+/** Every file of the index within the pathspecs. */
+export function filesInIndex(top: string, pathspecs: readonly string[]): string[] {
+  return fields(git(["ls-files", "-z", "--cached", "--", ...pathspecs], top));
+}
+
 /** A file at a revision: what `git cat-file --batch` is asked for. */
 export interface BlobRef {
+  /** A commit, or INDEX for the index. */
   revision: string;
   path: string;
 }

@@ -1,42 +1,75 @@
 /**
  * `changes` (SPEC): which recordings were added, removed, modified — with or without a real
- * difference — or rehashed (the same call under a new name) between two git revisions, or a
- * revision and the working tree. Real differences are told from noise by `diff`'s pair
- * comparison. No printing; git runs as a subprocess (./git.ts).
+ * difference — rehashed (the same call under a new name) or re-recorded (a removed and an added
+ * recording of one test and endpoint) between two git revisions, a revision and the index
+ * (`--staged`), or a revision and the working tree; and which of them break replay: reachable at
+ * the base, unreachable at the head, each side judged by the one verdict (rules/verdict.ts) under
+ * the era of its own recorder. Real differences are told from noise by `diff`'s pair comparison.
+ * No printing; git runs as a subprocess (./git.ts).
  */
 import { NoAnswerError } from "../reassemble/adapter.js";
 import { readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { diffRecordings, diffSide, type DiffOptions, type RecordingDiff } from "../diff/index.js";
-import { requestHash, type RequestHasher } from "../hash.js";
+import { dirname, join, resolve } from "node:path";
+import { compareHashed, diffRecordings, diffSide, type DiffOptions, type RecordingDiff } from "../diff/index.js";
+import { factsOf } from "../explain/candidates.js";
+import type { RequestHasher } from "../hash.js";
 import { describeFsError } from "../read.js";
-import { exactRequest, isObject, recordingFromBytes, RecordingError, type Recording } from "../recording.js";
-import { changedPaths, GitError, readBlobs, resolveCommits, restoreFromRevision, workTreeTop, type BlobRef } from "./git.js";
+import { exactRequest, isObject, nameHash, recordingFromBytes, RecordingError, type Recording } from "../recording.js";
+import { recorderName } from "../rehash/index.js";
+import { hasherOf, type RulesChoice, type RulesInUse } from "../rules/detect.js";
+import { isUnreachable, verdictOf, type VerdictStatus } from "../rules/verdict.js";
+import { changedPaths, emptyTree, filesAt, GitError, INDEX, readBlobs, resolveCommits, restoreFromRevision, workTreeTop, type BlobRef, type Head } from "./git.js";
+import { rulesAt } from "./rules.js";
 import { answers, selected, selectPaths } from "./select.js";
 
 export { GitError } from "./git.js";
 
-export type ChangeStatus = "added" | "removed" | "modified" | "rehashed";
+/**
+ * What a recording's change means, `breaks-replay` first: reachable at the base and not at the
+ * head, whatever was done to the file. `removed-duplicate`: a removed recording whose request
+ * and response a recording at the head still holds (what `rehash --write` removes): not a real
+ * change.
+ */
+export type ChangeStatus = "breaks-replay" | "added" | "removed" | "modified" | "re-recorded" | "rehashed" | "removed-duplicate";
+
+export const CHANGE_STATUSES: readonly ChangeStatus[] = ["breaks-replay", "added", "removed", "modified", "re-recorded", "rehashed", "removed-duplicate"];
+
+/** What was done to the file itself (for `breaks-replay`, what broke it; `unchanged`: the hash rules did). */
+export type ChangeKind = Exclude<ChangeStatus, "breaks-replay"> | "unchanged";
+
+/** A request difference, and whether it changes the hash under the head's rules. */
+export interface RequestChange {
+  pointer: string;
+  hash_relevant: boolean;
+}
 
 export interface FileChange {
-  /** Relative to the work tree's top level, `/`-separated; for `rehashed`, the new name. */
+  /** Relative to the work tree's top level, `/`-separated; for a pair, the new name. */
   file: string;
   status: ChangeStatus;
-  /** The old name of a rehashed recording; null otherwise. */
+  change: ChangeKind;
+  /** The old name of a rehashed or re-recorded recording; null otherwise. */
   from: string | null;
   test_id: string | null;
-  /** Only noise differs (modified and rehashed files); added and removed files are real changes. */
+  /** Only noise differs (modified, rehashed, re-recorded; a removed duplicate); added and removed files are real changes. */
   noise_only: boolean;
   /** What really differs, by aspect (`request`, `text`, `tool_calls`, `finish_reason`, `usage`…). */
   changes: string[];
   /** The kinds of noise that differ (diff's labels: ids, created, chunk boundaries…). */
   noise: string[];
+  /** The verdict at the base (of `from` for a pair) and at the head; null where that side has no file. */
+  before: VerdictStatus | null;
+  after: VerdictStatus | null;
+  /** The request differences of a modified or paired recording. */
+  request: RequestChange[];
+  /** For `removed-duplicate`: the recording at the head with the same request and response. */
+  duplicate_of: string | null;
 }
 
 /** A recording of one side that could not be read as JSON: left out of the comparison. */
 export interface ChangesError {
   file: string;
-  /** The revision it was read at, as given; null for the working tree. */
+  /** The revision it was read at, as given (`:` for the index); null for the working tree. */
   revision: string | null;
   message: string;
   line: number | null;
@@ -52,18 +85,24 @@ export interface Revision {
 export interface ChangesSummary {
   added: number;
   removed: number;
-  /** Modified recordings, noise-only ones included. */
+  /** Modified recordings, noise-only ones included (a modification that breaks replay counts as breaks_replay). */
   modified: number;
   /** Modified recordings in which only noise differs. */
   noise_only: number;
   rehashed: number;
+  breaks_replay: number;
+  re_recorded: number;
+  removed_duplicate: number;
 }
 
 export interface ChangesResult {
   top: string;
   base: Revision;
-  /** null: the working tree. */
+  /** null: the working tree or the index (see `staged`). */
   head: Revision | null;
+  staged: boolean;
+  /** The rules each side was judged by (the same era on both sides unless their recorders differ). */
+  rules: { base: RulesInUse; head: RulesInUse };
   files: FileChange[];
   errors: ChangesError[];
   summary: ChangesSummary;
@@ -77,16 +116,24 @@ export interface ChangesOptions {
   root: string;
   /** Where relative paths given on the command line resolve. */
   cwd: string;
-  /** `[<base> [<head>]] [paths…]` as given. */
+  /** `[<base> [<head>]] [paths…]` as given (`[<base>] [paths…]` with `staged`). */
   args: readonly string[];
-  hasher?: RequestHasher;
+  /** `--staged`: the index against the base (HEAD by default). */
+  staged?: boolean;
+  /** `--rules`: one era for both sides; null: each side's own recorder. */
+  rules?: RulesChoice | null;
 }
 
 const DIFF: DiffOptions = { raw: false, ignore: [] };
 
-/** A real change: anything added or removed, and a modified or rehashed file with more than noise. */
+/** A real change: anything but noise (a removed duplicate holds nothing the head lacks); breaking replay always is. */
 export function isReal(change: FileChange): boolean {
-  return !change.noise_only;
+  return change.status === "breaks-replay" || !change.noise_only;
+}
+
+/** Whether `--check` fails on this file: it breaks replay, or (with `strict`) it is a noise-only modification. */
+export function failsCheck(change: FileChange, strict: boolean): boolean {
+  return change.status === "breaks-replay" || (strict && change.status === "modified" && change.noise_only);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -100,11 +147,11 @@ interface Split {
 
 /**
  * Leading arguments that name a commit (and no path in the working tree) are the revisions, at
- * most two; the rest are paths.
+ * most two (one with `--staged`); the rest are paths.
  */
-function splitArguments(top: string, args: readonly string[], cwd: string): Split {
-  // The first two arguments and HEAD, resolved in one git call.
-  const candidates = args.slice(0, 2);
+function splitArguments(top: string, args: readonly string[], cwd: string, staged: boolean): Split {
+  // The first arguments and HEAD, resolved in one git call.
+  const candidates = args.slice(0, staged ? 1 : 2);
   const commits = resolveCommits(top, [...candidates, "HEAD"]);
   const revisions: Revision[] = [];
   for (const [i, arg] of candidates.entries()) {
@@ -114,8 +161,8 @@ function splitArguments(top: string, args: readonly string[], cwd: string): Spli
   }
   let base = revisions[0];
   if (base === undefined) {
-    const commit = commits[candidates.length] ?? null;
-    if (commit === null) throw new GitError("unknown revision HEAD: the repository has no commit to compare with");
+    // No commit yet (the first commit of a repository): everything is compared with nothing.
+    const commit = commits[candidates.length] ?? emptyTree(top);
     base = { name: "HEAD", commit };
   }
   return { base, head: revisions[1] ?? null, paths: args.slice(revisions.length) };
@@ -146,30 +193,33 @@ function parseSide(contents: Map<string, Buffer>, revision: string | null, error
   return { recordings, bytes: contents };
 }
 
-function readWorkTree(top: string, paths: readonly string[], errors: ChangesError[]): Map<string, Buffer> {
+function readWorkTree(top: string, paths: readonly string[], errors: ChangesError[] | null): Map<string, Buffer> {
   const contents = new Map<string, Buffer>();
   for (const path of paths) {
     try {
       contents.set(path, readFileSync(join(top, path)));
     } catch (err) {
-      errors.push({ file: path, revision: null, message: `cannot read: ${describeFsError(err)}`, line: null, column: null });
+      errors?.push({ file: path, revision: null, message: `cannot read: ${describeFsError(err)}`, line: null, column: null });
     }
   }
   return contents;
 }
 
-/** Both sides' contents: the revisions' through one `git cat-file --batch`, the working tree's from disk. */
-function readSides(top: string, base: Revision, head: Revision | null, older: readonly string[], newer: readonly string[], errors: ChangesError[]): [Map<string, Buffer>, Map<string, Buffer>] {
-  const refs: BlobRef[] = older.map((path) => ({ revision: base.commit, path }));
-  if (head !== null) refs.push(...newer.map((path) => ({ revision: head.commit, path })));
-  const blobs = readBlobs(top, refs);
-  const a = new Map<string, Buffer>();
-  const b = new Map<string, Buffer>();
-  refs.forEach((ref, i) => {
+/** Contents at one revision (INDEX: the index), through one `git cat-file --batch`. */
+function readAt(top: string, revision: string, paths: readonly string[]): Map<string, Buffer> {
+  const blobs = readBlobs(top, paths.map((path): BlobRef => ({ revision, path })));
+  const out = new Map<string, Buffer>();
+  paths.forEach((path, i) => {
     const bytes = blobs[i];
-    if (bytes !== undefined) (i < older.length ? a : b).set(ref.path, bytes);
+    if (bytes !== undefined) out.set(path, bytes);
   });
-  return [a, head === null ? readWorkTree(top, newer, errors) : b];
+  return out;
+}
+
+/** Contents at the head: a commit's or the index's through git, the working tree's from disk (`errors` null: a missing file is no error). */
+function readHead(top: string, head: Head, paths: readonly string[], errors: ChangesError[] | null): Map<string, Buffer> {
+  if (head.kind === "worktree") return readWorkTree(top, paths, errors);
+  return readAt(top, head.kind === "commit" ? head.commit : INDEX, paths);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -211,18 +261,51 @@ function aspects(diff: RecordingDiff): string[] {
   return [...found].sort((a, b) => ASPECT_ORDER.indexOf(a) - ASPECT_ORDER.indexOf(b));
 }
 
-function compare(file: string, a: Recording, b: Recording, status: "modified" | "rehashed", from: string | null): FileChange {
+/** The eras the two sides are judged by, and the head's hasher (what a rename is measured against). */
+interface Eras {
+  base: RulesInUse;
+  head: RulesInUse;
+  hasher: RequestHasher;
+}
+
+/** The one verdict on a recording at one side; a request that cannot be read is not judged. */
+function judge(rec: Recording, file: string, rules: RulesInUse): VerdictStatus {
+  try {
+    return verdictOf(exactRequest(rec), nameHash(file), rules.eraFor(file)).status;
+  } catch (err) {
+    if (!(err instanceof RecordingError)) throw err;
+    return "unknown";
+  }
+}
+
+type PairKind = "modified" | "rehashed" | "re-recorded" | "removed-duplicate";
+
+function compare(file: string, a: Recording, b: Recording, change: PairKind, from: string | null, eras: Eras): FileChange {
   const diff = diffRecordings(diffSide(a.data, DIFF), diffSide(b.data, DIFF), DIFF);
-  return { file, status, from, test_id: testIdOf(b) ?? testIdOf(a), noise_only: diff.same, changes: aspects(diff), noise: diff.noise };
+  const hash = diff.request.length === 0 ? null : compareHashed(exactRequest(a), exactRequest(b), eras.hasher);
+  return {
+    file: change === "removed-duplicate" ? (from ?? file) : file,
+    status: change,
+    change,
+    from: change === "removed-duplicate" ? null : from,
+    test_id: testIdOf(b) ?? testIdOf(a),
+    noise_only: diff.same,
+    changes: aspects(diff),
+    noise: diff.noise,
+    before: judge(a, from ?? file, eras.base),
+    after: change === "removed-duplicate" ? null : judge(b, file, eras.head),
+    request: diff.request.map((c) => ({ pointer: c.pointer, hash_relevant: hash?.relevant(c.pointer) ?? false })),
+    duplicate_of: change === "removed-duplicate" ? file : null,
+  };
 }
 
 /** A pair compared, or null after noting why it could not be (a response no adapter can read). */
-function compareOrNote(file: string, a: Recording, b: Recording, status: "modified" | "rehashed", from: string | null, head: string | null, errors: ChangesError[]): FileChange | null {
+function compareOrNote(file: string, a: Recording, b: Recording, change: PairKind, from: string | null, eras: Eras, head: string | null, errors: ChangesError[]): FileChange | null {
   try {
-    return compare(file, a, b, status, from);
+    return compare(file, a, b, change, from, eras);
   } catch (err) {
     if (!(err instanceof NoAnswerError)) throw err;
-    // Named where the newer side was read: the working tree, or the head revision.
+    // Named where the newer side was read: the working tree, the index or the head revision.
     errors.push({ file, revision: head, message: `cannot compare: ${err.message}`, line: null, column: null });
     return null;
   }
@@ -237,28 +320,56 @@ function hashOf(rec: Recording, hasher: RequestHasher): string | null {
 }
 
 /**
- * Pairs each removed recording with an added one of the same request hash (the recorder's
- * normalization applied): the same call under a new name. Pairs are made in name order.
+ * Pairs each removed recording with an added one whose key is the same, in name order; a
+ * recording with no key (null) is paired with none.
  */
-function pairRehashed(removed: Map<string, Recording>, added: Map<string, Recording>, hasher: RequestHasher): [string, string][] {
-  const byHash = new Map<string, string[]>();
+function pairBy(removed: Map<string, Recording>, added: Map<string, Recording>, key: (rec: Recording) => string | null): [string, string][] {
+  const byKey = new Map<string, string[]>();
   for (const path of [...added.keys()].sort()) {
-    const rec = added.get(path);
-    const hash = rec === undefined ? null : hashOf(rec, hasher);
-    if (hash !== null) byHash.set(hash, [...(byHash.get(hash) ?? []), path]);
+    const k = key(added.get(path) as Recording);
+    if (k !== null) byKey.set(k, [...(byKey.get(k) ?? []), path]);
   }
   const pairs: [string, string][] = [];
   for (const path of [...removed.keys()].sort()) {
-    const rec = removed.get(path);
-    const hash = rec === undefined ? null : hashOf(rec, hasher);
-    const candidates = hash === null ? undefined : byHash.get(hash);
-    const to = candidates?.shift();
+    const k = key(removed.get(path) as Recording);
+    const to = k === null ? undefined : byKey.get(k)?.shift();
     if (to !== undefined) pairs.push([path, to]);
   }
   return pairs;
 }
 
-function byTestThenFile(a: FileChange, b: FileChange): number {
+/** One test's call to one endpoint: what a re-record of a changed request keeps. */
+function testAndEndpoint(rec: Recording): string | null {
+  try {
+    const facts = factsOf(exactRequest(rec));
+    if (facts.test_id === null || facts.endpoint === null) return null;
+    return `${facts.kind}\u0000${facts.test_id}\u0000${facts.endpoint}`;
+  } catch (err) {
+    if (!(err instanceof RecordingError)) throw err;
+    return null;
+  }
+}
+
+/**
+ * For each removed recording left unpaired: the name the head's recorder gives its request, in
+ * its own folder — where `rehash` would have put it (and removed it as a duplicate of what is there).
+ */
+function twinNames(removed: Map<string, Recording>, eras: Eras): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [path, rec] of removed) {
+    const name = nameHash(path);
+    const hash = hashOf(rec, eras.hasher);
+    if (name === null || hash === null) continue;
+    const twin = `${dirname(path)}/${recorderName(name, hash, eras.head.eraFor(path))}`;
+    if (twin !== path) out.set(path, twin);
+  }
+  return out;
+}
+
+/** Status order: breaks-replay first, then the real changes, then the rest; within one, by test then file. */
+function byStatusTestThenFile(a: FileChange, b: FileChange): number {
+  const broken = Number(b.status === "breaks-replay") - Number(a.status === "breaks-replay");
+  if (broken !== 0) return broken;
   if (a.test_id !== b.test_id) {
     if (a.test_id === null) return 1;
     if (b.test_id === null) return -1;
@@ -275,33 +386,74 @@ function summarize(files: readonly FileChange[]): ChangesSummary {
     modified: count("modified"),
     noise_only: files.filter((f) => f.status === "modified" && f.noise_only).length,
     rehashed: count("rehashed"),
+    breaks_replay: count("breaks-replay"),
+    re_recorded: count("re-recorded"),
+    removed_duplicate: count("removed-duplicate"),
   };
 }
 
+/** Reachable at the base and never found at the head: the test that replays it misses. */
+function breaksReplay(f: FileChange): boolean {
+  return f.before === "reachable" && f.after !== null && isUnreachable({ status: f.after });
+}
+
 /**
- * What changed in the recordings between two revisions, or a revision and the working tree.
+ * Recordings no one changed, judged again when the two sides' eras differ: a change of the hash
+ * rules strands files nobody touched. Read from the base (the same bytes at the head).
+ */
+function strandedByRules(top: string, base: Revision, pathspecs: readonly string[], isSelected: (path: string) => boolean, changed: ReadonlySet<string>, eras: Eras): FileChange[] {
+  const paths = filesAt(top, base.commit, pathspecs).filter((p) => isSelected(p) && !changed.has(p));
+  const out: FileChange[] = [];
+  for (const [path, bytes] of readAt(top, base.commit, paths)) {
+    let rec: Recording;
+    try {
+      rec = recordingFromBytes(path, bytes);
+    } catch (err) {
+      if (!(err instanceof RecordingError)) throw err;
+      continue;
+    }
+    const before = judge(rec, path, eras.base);
+    const after = judge(rec, path, eras.head);
+    if (before !== "reachable" || !isUnreachable({ status: after })) continue;
+    out.push({ file: path, status: "breaks-replay", change: "unchanged", from: null, test_id: testIdOf(rec), noise_only: true, changes: [], noise: [], before, after, request: [], duplicate_of: null });
+  }
+  return out;
+}
+
+/**
+ * What changed in the recordings between two revisions, a revision and the index, or a revision
+ * and the working tree, and which changes break replay.
  * @throws GitError when --root is not in a git work tree, a revision is unknown, or git fails.
  */
-export function collectChanges(options: ChangesOptions): ChangesResult {
-  const hasher: RequestHasher = options.hasher ?? ((input) => requestHash(input));
+export async function collectChanges(options: ChangesOptions): Promise<ChangesResult> {
+  const staged = options.staged === true;
   const top = workTreeTop(options.root);
-  const { base, head, paths } = splitArguments(top, options.args, options.cwd);
+  const { base, head, paths } = splitArguments(top, options.args, options.cwd, staged);
+  const headSide: Head = head !== null ? { kind: "commit", commit: head.commit } : staged ? { kind: "index" } : { kind: "worktree" };
+  const headName = head?.name ?? (staged ? ":" : null);
   const selection = selectPaths(top, options.root, paths, options.cwd);
-  const changed = changedPaths(top, base.commit, head?.commit ?? null, selection.pathspecs).filter((c) => selected(selection, c.path));
+  const isSelected = (path: string): boolean => selected(selection, path);
+  const changed = changedPaths(top, base.commit, headSide, selection.pathspecs).filter((c) => isSelected(c.path));
   for (const absent of selection.absent) {
     if (!changed.some((c) => answers(absent.path, c.path))) throw new GitError(`${absent.given}: unknown revision or path not in the working tree`);
   }
+  const choice = options.rules ?? null;
+  const rules = { base: await rulesAt(top, { kind: "commit", commit: base.commit }, choice), head: await rulesAt(top, headSide, choice) };
+  const eras: Eras = { base: rules.base, head: rules.head, hasher: hasherOf(rules.head) };
 
   const older = changed.filter((c) => c.status !== "A").map((c) => c.path);
   const newer = changed.filter((c) => c.status !== "D").map((c) => c.path);
   const errors: ChangesError[] = [];
-  const [baseBytes, headBytes] = readSides(top, base, head, older, newer, errors);
-  const a = parseSide(baseBytes, base.name, errors);
-  const b = parseSide(headBytes, head?.name ?? null, errors);
+  const a = parseSide(readAt(top, base.commit, older), base.name, errors);
+  const b = parseSide(readHead(top, headSide, newer, errors), headName, errors);
 
   const files: FileChange[] = [];
   const removed = new Map<string, Recording>();
   const added = new Map<string, Recording>();
+  const note = (file: string, x: Recording, y: Recording, change: PairKind, from: string | null): void => {
+    const c = compareOrNote(file, x, y, change, from, eras, headName, errors);
+    if (c !== null) files.push(c);
+  };
   for (const { status, path } of changed) {
     const before = a.recordings.get(path);
     const after = b.recordings.get(path);
@@ -310,32 +462,59 @@ export function collectChanges(options: ChangesOptions): ChangesResult {
     else if (status === "M" && before !== undefined && after !== undefined) {
       // A file git lists although its bytes are the same (a stale index entry) has not changed.
       if (a.bytes.get(path)?.equals(b.bytes.get(path) ?? Buffer.alloc(0)) === true) continue;
-      const change = compareOrNote(path, before, after, "modified", null, head?.name ?? null, errors);
-      if (change !== null) files.push(change);
+      note(path, before, after, "modified", null);
     }
   }
-  for (const [from, to] of pairRehashed(removed, added, hasher)) {
-    const before = removed.get(from);
-    const after = added.get(to);
-    if (before === undefined || after === undefined) continue;
-    const change = compareOrNote(to, before, after, "rehashed", from, head?.name ?? null, errors);
-    if (change !== null) files.push(change);
-    removed.delete(from);
-    added.delete(to);
+  const take = (pairs: [string, string][], change: "rehashed" | "re-recorded"): void => {
+    for (const [from, to] of pairs) {
+      note(to, removed.get(from) as Recording, added.get(to) as Recording, change, from);
+      removed.delete(from);
+      added.delete(to);
+    }
+  };
+  // The same request under a new name first, then a new request of the same test and endpoint.
+  take(pairBy(removed, added, (rec) => hashOf(rec, eras.hasher)), "rehashed");
+  take(pairBy(removed, added, testAndEndpoint), "re-recorded");
+
+  // A removed recording whose request and response the head still holds under its recorder's name.
+  const twins = twinNames(removed, eras);
+  const twinBytes = readHead(top, headSide, [...new Set(twins.values())].filter((t) => !removed.has(t)), null);
+  for (const [from, twin] of twins) {
+    const bytes = twinBytes.get(twin);
+    const rec = removed.get(from) as Recording;
+    let held: Recording;
+    try {
+      if (bytes === undefined) continue;
+      held = recordingFromBytes(twin, bytes);
+      const c = compare(twin, rec, held, "removed-duplicate", from, eras);
+      if (!c.noise_only) continue;
+      files.push(c);
+      removed.delete(from);
+    } catch (err) {
+      if (!(err instanceof RecordingError) && !(err instanceof NoAnswerError)) throw err;
+    }
   }
+
   const single = (status: "added" | "removed", rec: Recording, file: string): FileChange => ({
     file,
     status,
+    change: status,
     from: null,
     test_id: testIdOf(rec),
     noise_only: false,
     changes: [],
     noise: [],
+    before: status === "removed" ? judge(rec, file, eras.base) : null,
+    after: status === "added" ? judge(rec, file, eras.head) : null,
+    request: [],
+    duplicate_of: null,
   });
   for (const [file, rec] of added) files.push(single("added", rec, file));
   for (const [file, rec] of removed) files.push(single("removed", rec, file));
-  files.sort(byTestThenFile);
-  return { top, base, head, files, errors, summary: summarize(files) };
+  for (const f of files) if (breaksReplay(f)) f.status = "breaks-replay";
+  if (eras.base.era !== eras.head.era || eras.base.source !== eras.head.source) files.push(...strandedByRules(top, base, selection.pathspecs, isSelected, new Set(changed.map((c) => c.path)), eras));
+  files.sort(byStatusTestThenFile);
+  return { top, base, head, staged, rules, files, errors, summary: summarize(files) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -352,7 +531,7 @@ export interface Reversion {
  * tree, and nothing else; with `write` false, only says which files that would be.
  */
 export function revertNoise(result: ChangesResult, write: boolean): Reversion {
-  if (result.head !== null) throw new GitError("--revert-noise works on the working tree: leave out <head>");
+  if (result.head !== null || result.staged) throw new GitError(`--revert-noise works on the working tree: leave out ${result.staged ? "--staged" : "<head>"}`);
   const files = result.files.filter((f) => f.status === "modified" && f.noise_only).map((f) => f.file);
   if (write) restoreFromRevision(result.top, result.base.commit, files);
   return { files, written: write && files.length > 0 };

@@ -3,11 +3,12 @@
  * have meant, nearest first, the differences that change the hash, and a verdict. Pure but for
  * reading recordings: no printing.
  */
-import { NEWEST_ERA, type HashRules } from "../rules/eras.js";
+import { NEWEST_ERA, type Era, type HashRules } from "../rules/eras.js";
+import { originOf, verdictOf } from "../rules/verdict.js";
 import { currentRules, type RequestHasher } from "../diff/index.js";
 import { parseExact, type PyValue } from "../pyjson.js";
 import { pyUrlParse } from "../pyurl.js";
-import { exactRequest, isObject, readRecordingSync, RecordingError, type ExactRequest } from "../recording.js";
+import { exactRequest, isObject, nameHash, readRecordingSync, RecordingError, type ExactRequest } from "../recording.js";
 import { matchesPrefix } from "../resolve.js";
 import { factsOf, KIND_OF_MISS, tierOf, type Indexed, type RecordingIndex, type RequestFacts, type Tier } from "./candidates.js";
 import { compareFacts, compareRequests, prepare, type Difference, type Prepared } from "./compare.js";
@@ -53,6 +54,8 @@ export interface ExplainOptions {
   /** The hashing rules in use (default: the current recorder's): the hash, and the rules themselves. */
   hasher?: RequestHasher;
   rules?: HashRules;
+  /** The era in use (default: the newest): which eras named a stale file is asked against it. */
+  era?: Era;
   show: (file: string) => string;
 }
 
@@ -170,7 +173,8 @@ export function explainMiss(miss: Miss, index: RecordingIndex, given: CapturedRe
     if (tier !== null) candidates.push(candidate(rec, tier, { ...miss, hash }, facts, missed, hasher, options.rules ?? NEWEST_ERA.rules));
   }
   rank(candidates, captured !== null);
-  const nearest = candidates[0] ?? null;
+  const first = candidates[0];
+  const nearest = first === undefined ? null : { ...first, namingEras: namingEras(first.file, index, options.era ?? NEWEST_ERA) };
   const verdict = decide({ test_id: facts.test_id, requestKnown: captured !== null, recorded: found.recorded, nearest, show: options.show });
   return {
     ...miss,
@@ -184,6 +188,17 @@ export function explainMiss(miss: Miss, index: RecordingIndex, given: CapturedRe
     candidates: candidates.slice(0, options.limit),
     total_candidates: candidates.length,
   };
+}
+
+/**
+ * The eras whose rules give a recording its name (the one verdict's `originOf`): none means no
+ * recorder ever named the file after the request it holds — the request was edited after recording.
+ */
+function namingEras(file: string, index: RecordingIndex, era: Era): string[] {
+  const rec = index.recordings.find((r) => r.file === file);
+  const name = nameHash(file);
+  if (rec === undefined || name === null) return [];
+  return originOf(rec.exact, name, verdictOf(rec.exact, name, era)).eras;
 }
 
 /** A captured request's facts override the message's only where it has them. */

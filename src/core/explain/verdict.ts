@@ -5,6 +5,7 @@ import { isVolatile, type Difference } from "./compare.js";
 export type VerdictKind =
   | "recorded"
   | "unreachable"
+  | "request-edited"
   | "flaky"
   | "content-change"
   | "model-change"
@@ -29,6 +30,8 @@ export interface Nearest {
   /** Its request hashes to the missed hash under the rules in use (it is the request, misnamed). */
   exact: boolean;
   differences: Difference[];
+  /** The eras whose rules give the file its name (empty: none does: its request was edited after recording). */
+  namingEras: string[];
 }
 
 export interface VerdictInput {
@@ -64,10 +67,17 @@ export function decide(input: VerdictInput): Verdict {
   const file = show(nearest.file);
   const relevant = nearest.differences.filter((d) => d.hash_relevant);
   if (nearest.exact || (input.requestKnown && relevant.length === 0)) {
+    if (nearest.namingEras.length === 0) {
+      return {
+        kind: "request-edited",
+        reason: `${file} holds this request under a name no era's hash rules give it: the request was edited after recording (its response answers the request it was recorded with)`,
+        action: `re-record the test (its recording ${file} is replaced): ${RECORD.replace(/^record it: /, "")}`,
+      };
+    }
     return {
       kind: "unreachable",
-      reason: `${file} holds this request, but under a name the recorder no longer computes (the hashing rules changed since it was recorded)`,
-      action: "rename it to the hash the recorder looks up: recctl rehash --write",
+      reason: `${file} holds this request under the name the rules of ${nearest.namingEras.join(", ")} gave it: the hash rules changed since it was recorded`,
+      action: `rename it to the hash the recorder looks up: recctl rehash --write ${file}`,
     };
   }
   const model = relevant.find((d) => MODEL_POINTERS.has(d.pointer));
@@ -106,7 +116,7 @@ export function decide(input: VerdictInput): Verdict {
     return {
       kind: "renamed-test",
       reason: `the same request was recorded for ${String(id?.a)}: the test was renamed or moved`,
-      action: `set test_id in ${file} to the new id and run recctl rehash --write (or re-record)`,
+      action: `set test_id in ${file} to the new id and run recctl rehash --write ${file} (or re-record)`,
     };
   }
   if (relevant.every((d) => isVolatile(d))) {

@@ -49,19 +49,19 @@ export interface RulesInUse {
   eraFor: (file: string) => Era;
 }
 
-function fixed(era: Era, source: RulesSource, recorder: string | null = null, unrecognised: string | null = null): RulesInUse {
+export function fixedRules(era: Era, source: RulesSource, recorder: string | null = null, unrecognised: string | null = null): RulesInUse {
   return { era, source, recorder, unrecognised, eraFor: () => era };
 }
 
 /** Rules by layout: each file by the era of its folder (core/rules/layout.ts). */
-function byLayout(unrecognised: string | null): RulesInUse {
+export function layoutRules(unrecognised: string | null): RulesInUse {
   return { era: NEWEST_ERA, source: "layout", recorder: null, unrecognised, eraFor: layoutEra };
 }
 
 /** The rules a task running in another thread rebuilds from plain data (`{ rules, layout }`). */
 export function rulesFromTask(options: { rules: string; layout?: boolean }): RulesInUse {
-  if (options.layout === true) return byLayout(null);
-  return fixed(eraById(options.rules) ?? NEWEST_ERA, "option");
+  if (options.layout === true) return layoutRules(null);
+  return fixedRules(eraById(options.rules) ?? NEWEST_ERA, "option");
 }
 
 /** What a worker task needs to rebuild the rules in use. */
@@ -116,7 +116,7 @@ export async function findRecorderSources(repoRoot: string): Promise<string[]> {
  * under `repoDir`), else by layout. The repository root is found by the workspace, once.
  */
 export async function resolveRules(choice: RulesChoice | null, repoDir: string, from: "option" | "config" = "option"): Promise<RulesInUse> {
-  if (choice !== null) return fixed(choice.kind === "current" ? NEWEST_ERA : (eraOn(choice.date) ?? OLDEST_ERA), from);
+  if (choice !== null) return fixedRules(choice.kind === "current" ? NEWEST_ERA : (eraOn(choice.date) ?? OLDEST_ERA), from);
   let best: { era: Era; file: string } | null = null;
   let unrecognised: string | null = null;
   for (const file of await findRecorderSources(repoDir)) {
@@ -124,8 +124,8 @@ export async function resolveRules(choice: RulesChoice | null, repoDir: string, 
     if (era === null) unrecognised ??= file;
     else if (best === null || ERAS.indexOf(era) > ERAS.indexOf(best.era)) best = { era, file };
   }
-  if (best !== null) return fixed(best.era, "recorder", best.file);
-  return byLayout(unrecognised);
+  if (best !== null) return fixedRules(best.era, "recorder", best.file);
+  return layoutRules(unrecognised);
 }
 
 /** The hasher of the rules in use, judging each file by its era (`eraFor`). */
