@@ -10,6 +10,8 @@ import type { RulesChoice } from "../core/rules/detect.js";
 import { printDiscovery } from "../report/output.js";
 import { reporterFor } from "../report/index.js";
 import { printPruneNotices } from "../report/prune.js";
+import { printInterruption, progressPrinter } from "../report/write.js";
+import { watchInterrupts } from "../core/io/interrupt.js";
 
 export interface PruneCommandOptions extends CommonOptions {
   paths: string[];
@@ -45,25 +47,35 @@ export async function pruneCommand(opts: PruneCommandOptions): Promise<Outcome> 
     }
   }
 
-  const result = await prune({
-    root: opts.root,
-    repoRoot: opts.repoRoot,
-    paths: opts.paths,
-    manifest,
-    reasons: opts.reasons,
-    delete: opts.delete,
-    allowPartial: opts.allowPartial,
-    maxDelete: opts.maxDelete,
-    rules: opts.rules,
-  });
+  const interrupts = opts.delete ? watchInterrupts() : null;
+  let result: PruneResult;
+  try {
+    result = await prune({
+      root: opts.root,
+      repoRoot: opts.repoRoot,
+      paths: opts.paths,
+      manifest,
+      reasons: opts.reasons,
+      delete: opts.delete,
+      allowPartial: opts.allowPartial,
+      maxDelete: opts.maxDelete,
+      rules: opts.rules,
+      interrupts,
+      onProgress: progressPrinter(output, "prune", "orphans"),
+    });
+  } finally {
+    interrupts?.dispose();
+  }
   printDiscovery(output, result.discovery, opts.paths, opts.root);
   printPruneNotices(output, result);
   (await reporterFor("prune", opts))(output, result);
+  printInterruption(output, result.removal?.interruption ?? null);
   return outcomeOf(opts, result);
 }
 
 /** error when anything could not be read, judged or removed, or a guard refused; findings for orphans with --check. */
 function outcomeOf(opts: PruneCommandOptions, result: PruneResult): Outcome {
+  if (result.removal?.interruption != null) return "interrupted";
   const removalFailed = result.removal !== null && [...result.removal.files, ...result.removal.rows].some((o) => !o.removed);
   if (result.discovery.missing.length > 0 || result.unreadable.length > 0 || result.indexErrors.length > 0) return "error";
   if (result.refused || removalFailed) return "error";

@@ -27,7 +27,7 @@ function removedCount(result: PruneResult): number {
 function failures(result: PruneResult): number {
   const r = result.removal;
   if (r === null) return 0;
-  return r.files.filter((o) => !o.removed).length + r.rows.filter((o) => !o.removed).length;
+  return r.files.filter((o) => !o.removed && o.attempted).length + r.rows.filter((o) => !o.removed && o.attempted).length;
 }
 
 /** What looks wrong and how to proceed, as one paragraph; null when no guard fires. */
@@ -71,7 +71,7 @@ export function printPruneNotices(output: Output, result: PruneResult): void {
     else if (!result.deleteRequested) output.err(`recctl: ${c.yellow("warning")}: --delete would refuse: ${paragraph}`);
   }
   const failed = (target: string, o: RemovalOutcome | undefined): void => {
-    if (o !== undefined && !o.removed) output.err(`recctl: ${c.red("not removed")}: ${target}: ${o.message ?? "unknown error"}`);
+    if (o !== undefined && !o.removed && o.attempted) output.err(`recctl: ${c.red("not removed")}: ${target}: ${o.message ?? "unknown error"}`);
   };
   result.orphans.forEach((o, i) => failed(output.path(o.file), result.removal?.files[i]));
   result.indexOrphans.forEach((r, i) => failed(`${output.path(r.indexPath)} row ${r.request_hash}`, result.removal?.rows[i]));

@@ -5,6 +5,7 @@
  */
 import { resolve } from "node:path";
 import type { Manifest } from "../collected.js";
+import type { Interrupts, ProgressListener } from "../io/interrupt.js";
 import { discover, type Discovery } from "../discover.js";
 import { nameHash } from "../recording.js";
 import { findRepoRoot, type RepoRoot } from "../repo-root.js";
@@ -45,6 +46,9 @@ export interface PruneOptions {
   maxDelete: MaxDelete;
   /** `--rules`; null: the era of the repository's own recorder, else the newest. */
   rules: RulesChoice | null;
+  /** With `delete`: stops the removal between files (io/interrupt.ts); null: not watched. */
+  interrupts: Interrupts | null;
+  onProgress?: ProgressListener;
 }
 
 /** Everything `prune` found and did. */
@@ -99,7 +103,9 @@ export async function prune(options: PruneOptions): Promise<PruneResult> {
   const discovery = await discover(options.paths, options.root);
   const repoRoot: RepoRoot = options.repoRoot === null ? await findRepoRoot(options.root) : { dir: options.repoRoot, source: "option" };
   const rules = await resolveRules(options.rules, options.root, repoRoot.dir);
-  const scopes = await findLegacyIndexes(options.paths, options.root, discovery.files);
+  // The write gate judges by the repository holding the tree (--repo-root only says where tests resolve).
+  const gateRoot = options.repoRoot === null ? repoRoot.dir : (await findRepoRoot(options.root)).dir;
+  const scopes = await findLegacyIndexes(options.paths, options.root, discovery.files, gateRoot);
   const [scans, legacy] = await Promise.all([scanRecordings(discovery.files, rules.era), judgeLegacy(scopes)]);
 
   const readable = scans.filter((s): s is ScannedRecording => !isUnreadable(s));
@@ -139,7 +145,8 @@ export async function prune(options: PruneOptions): Promise<PruneResult> {
   });
   const refused = options.delete && guards.length > 0;
   const go = options.delete && !refused;
-  const removal = go ? await removeOrphans(selected.orphans, selected.indexOrphans, options.root) : null;
+  const control = { repoRoot: gateRoot, interrupts: options.interrupts, ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) };
+  const removal = go ? await removeOrphans(selected.orphans, selected.indexOrphans, options.root, control) : null;
   const temps = await findStaleTemps(foldersOf([...discovery.files, ...scopes.map((s) => s.indexPath)]));
 
   return {
