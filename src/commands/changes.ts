@@ -10,6 +10,8 @@ import { collectChanges, GitError, isReal, revertNoise, type ChangesResult, type
 import { hasherFor, type RulesChoice } from "../core/rules/detect.js";
 import { printChangesErrors } from "../report/changes.js";
 import { reporterFor, type FormatName } from "../report/index.js";
+import { printInterruption, printRefusal } from "../report/write.js";
+import { watchInterrupts } from "../core/io/interrupt.js";
 
 export interface ChangesCommandOptions extends CommonOptions {
   /** `[<base> [<head>]] [paths…]` as given. */
@@ -31,18 +33,27 @@ export async function changesCommand(opts: ChangesCommandOptions): Promise<Outco
   let result: ChangesResult;
   let reversion: Reversion | null = null;
   const { hasher, rules } = await hasherFor(opts.rules, opts.root);
+  const interrupts = opts.revertNoise && opts.write ? watchInterrupts() : null;
   try {
     result = collectChanges({ root: opts.root, cwd: process.cwd(), args: opts.args, hasher });
     if (opts.revertNoise) {
       // A file that could not be read might be noise too: restoring the others is still right.
-      reversion = revertNoise(result, opts.write);
+      reversion = await revertNoise(result, opts.write, interrupts);
     }
   } catch (err) {
     if (!(err instanceof GitError)) throw err;
     output.err(`recctl: ${err.message}`);
     return "error";
+  } finally {
+    interrupts?.dispose();
   }
   printChangesErrors(output, result);
+  for (const r of reversion?.refused ?? []) printRefusal(output, r.file, r.reason);
   (await reporterFor("changes", opts))(output, { result, reversion, rules });
-  return worst(result.errors.length > 0 ? "error" : "ok", result.files.some(isReal) ? "findings" : "ok");
+  printInterruption(output, reversion?.interruption ?? null);
+  return worst(
+    reversion?.interruption != null ? "interrupted" : "ok",
+    result.errors.length > 0 || (reversion?.refused.length ?? 0) > 0 ? "error" : "ok",
+    result.files.some(isReal) ? "findings" : "ok",
+  );
 }

@@ -96,6 +96,8 @@ export async function eachUntilInterrupted<T, R>(
     if (interrupts?.requested === true) return { results, interruption: interruptionOf(interrupts, results.length, items.length) };
     results.push(await each(item, i));
     onProgress?.(results.length, items.length);
+    // A turn of the event loop, so a signal's handler runs even when `each` did its work synchronously.
+    if (interrupts !== null) await new Promise((resolve) => setImmediate(resolve));
   }
   return { results, interruption: null };
 }
