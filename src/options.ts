@@ -17,13 +17,16 @@ export interface CommonOptions {
 
 /**
  * What a command's run came to (SPEC, exit codes): `ok` success or nothing found, `findings`
- * (invalid files, differences, orphans with --check…), `error` usage or I/O errors.
+ * (invalid files, differences, orphans with --check…), `error` usage or I/O errors,
+ * `interrupted` a run that writes stopped by SIGINT/SIGTERM, every file whole (SPEC, "Interrupts").
  */
-export type Outcome = "ok" | "findings" | "error";
+export type Outcome = "ok" | "findings" | "error" | "interrupted";
 
-export const EXIT_CODES: Readonly<Record<Outcome, number>> = { ok: 0, findings: 1, error: 2 };
+/** 130: what a shell reports for a command ended by SIGINT (128 + 2). */
+export const EXIT_CODES: Readonly<Record<Outcome, number>> = { ok: 0, findings: 1, error: 2, interrupted: 130 };
 
-/** The worse of several outcomes: an error outranks findings, findings outrank ok. */
+/** The worse of several outcomes: an interrupt outranks an error, an error findings, findings ok. */
 export function worst(...outcomes: Outcome[]): Outcome {
-  return outcomes.includes("error") ? "error" : outcomes.includes("findings") ? "findings" : "ok";
+  for (const o of ["interrupted", "error", "findings"] as const) if (outcomes.includes(o)) return o;
+  return "ok";
 }

@@ -303,13 +303,13 @@ test("normalize --check is findings when a file would change, and writes nothing
 // ---------------------------------------------------------------------------------------------
 // Outcomes and exit codes: cli.ts alone maps one to the other.
 
-test("the three outcomes come out of execute and map to exit codes 0, 1, 2", async () => {
-  const seen: Record<Outcome, number> = { ok: -1, findings: -1, error: -1 };
+test("the three outcomes come out of execute and map to exit codes 0, 1, 2 (an interrupted run: 130)", async () => {
+  const seen: Record<Outcome, number> = { ok: -1, findings: -1, error: -1, interrupted: EXIT_CODES.interrupted };
   for (const args of [["diff", CHAT_STREAM, CHAT_STREAM], ["diff", CHAT_STREAM, LEGACY_CHAT], ["diff", CHAT_STREAM, join(FIXTURES, "no-such.json")]]) {
     const outcome = (await cli(...args)).outcome;
     seen[outcome] = EXIT_CODES[outcome];
   }
-  assert.deepEqual(seen, { ok: 0, findings: 1, error: 2 });
+  assert.deepEqual(seen, { ok: 0, findings: 1, error: 2, interrupted: 130 });
 });
 
 test("run sets the process exit code from the outcome: a usage error is 2", async () => {

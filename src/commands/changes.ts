@@ -12,6 +12,8 @@ import { collectChanges, failsCheck, GitError, revertNoise, type ChangesResult, 
 import type { RulesChoice } from "../core/rules/detect.js";
 import { printChangesErrors } from "../report/changes.js";
 import { reporterFor, type FormatName } from "../report/index.js";
+import { printInterruption, printRefusal } from "../report/write.js";
+import { watchInterrupts } from "../core/io/interrupt.js";
 
 export interface ChangesCommandOptions extends CommonOptions {
   /** `[<base> [<head>]] [paths…]` as given. */
@@ -46,20 +48,29 @@ export async function changesCommand(opts: ChangesCommandOptions): Promise<Outco
   }
   let result: ChangesResult;
   let reversion: Reversion | null = null;
+  const interrupts = opts.revertNoise && opts.write ? watchInterrupts() : null;
   try {
     result = await collectChanges({ root: opts.root, cwd: opts.workspace.cwd, args: opts.args, staged: opts.staged, rules: opts.rules });
     if (opts.revertNoise) {
       // A file that could not be read might be noise too: restoring the others is still right.
-      reversion = revertNoise(result, opts.write);
+      reversion = await revertNoise(result, opts.write, interrupts);
     }
   } catch (err) {
     if (!(err instanceof GitError)) throw err;
     output.err(`recctl: ${err.message}`);
     return "error";
+  } finally {
+    interrupts?.dispose();
   }
   printChangesErrors(output, result);
+  for (const r of reversion?.refused ?? []) printRefusal(output, r.file, r.reason);
   const check = opts.check ? { strict: opts.strict } : null;
   (await reporterFor("changes", opts))(output, { result, reversion, check });
+  printInterruption(output, reversion?.interruption ?? null);
   const failed = check !== null && result.files.some((f) => failsCheck(f, check.strict));
-  return worst(result.errors.length > 0 ? "error" : "ok", failed ? "findings" : "ok");
+  return worst(
+    reversion?.interruption != null ? "interrupted" : "ok",
+    result.errors.length > 0 || (reversion?.refused.length ?? 0) > 0 ? "error" : "ok",
+    failed ? "findings" : "ok",
+  );
 }

@@ -10,6 +10,8 @@ import { prune, readManifests, type MaxDelete, type OrphanReason, type PruneResu
 import { printDiscovery } from "../report/output.js";
 import { reporterFor } from "../report/index.js";
 import { failures, printPruneNotices } from "../report/prune.js";
+import { printInterruption, progressPrinter } from "../report/write.js";
+import { watchInterrupts } from "../core/io/interrupt.js";
 
 export interface PruneCommandOptions extends CommonOptions {
   paths: string[];
@@ -41,23 +43,33 @@ export async function pruneCommand(opts: PruneCommandOptions): Promise<Outcome> 
     }
   }
 
-  const result = await prune({
-    workspace: opts.workspace,
-    paths: opts.paths,
-    manifest,
-    reasons: opts.reasons,
-    delete: opts.delete,
-    allowPartial: opts.allowPartial,
-    maxDelete: opts.maxDelete,
-  });
+  const interrupts = opts.delete ? watchInterrupts() : null;
+  let result: PruneResult;
+  try {
+    result = await prune({
+      workspace: opts.workspace,
+      paths: opts.paths,
+      manifest,
+      reasons: opts.reasons,
+      delete: opts.delete,
+      allowPartial: opts.allowPartial,
+      maxDelete: opts.maxDelete,
+      interrupts,
+      onProgress: progressPrinter(output, "prune", "orphans"),
+    });
+  } finally {
+    interrupts?.dispose();
+  }
   printDiscovery(output, result.discovery, opts.paths, opts.root, opts.workspace.allowEmpty);
   printPruneNotices(output, result);
   (await reporterFor("prune", opts))(output, result);
+  printInterruption(output, result.removal?.interruption ?? null);
   return outcomeOf(opts, result);
 }
 
 /** error when anything could not be read, judged or removed, or a guard refused; findings for orphans with --check. */
 function outcomeOf(opts: PruneCommandOptions, result: PruneResult): Outcome {
+  if (result.removal?.interruption != null) return "interrupted";
   // A kept orphan (newer than its twin) is not a failure: it is never tried.
   const removalFailed = failures(result) > 0;
   if (result.discovery.missing.length > 0 || emptyRunFails(result.discovery, opts.workspace.allowEmpty) || result.unreadable.length > 0 || result.indexErrors.length > 0) return "error";

@@ -8,12 +8,14 @@
  * cannot decide, goes through the exact `PyValue` parse, which is also what a rewrite prints.
  */
 import { isRecorderFormatted, proveFormatted, type FormatProof } from "./format.js";
-import { runParallel } from "./parallel.js";
+import type { UntilInterrupted } from "./io/interrupt.js";
+import { runParallel, runParallelUntil, type RunControl } from "./parallel.js";
 import { recorderFormat } from "./pydumps.js";
 import { parseExact, PyJsonParseError, type PyDict, type PyValue } from "./pyjson.js";
 import { isObject, readRecordingSync, RecordingError, type NameHash, type Recording } from "./recording.js";
 import type { Rule } from "./types.js";
 import { writeAtomic, WriteError } from "./write.js";
+import { writeRefusalSync } from "./workspace/recordings-folder.js";
 
 // ---------------------------------------------------------------------------------------------
 // The rules
@@ -282,6 +284,8 @@ export function planNormalization(rec: Recording): NormalizationPlan {
 
 export interface NormalizeTaskOptions {
   write: boolean;
+  /** With `write`: the repository root the write gate judges by (recordings-folder.ts). */
+  repoRoot: string | null;
 }
 
 export interface NormalizeOutcome extends Assessment {
@@ -308,6 +312,9 @@ async function normalizeFile(file: string, options: NormalizeTaskOptions): Promi
     if (!options.write) return { ...assessNormalization(rec), written: false };
     const { text, ...assessment } = planNormalization(rec);
     if (text === rec.text) return { ...assessment, written: false };
+    // Asked right before the write: a file (or its real path) outside the recordings folders is left alone.
+    const refused = options.repoRoot === null ? null : writeRefusalSync(file, options.repoRoot);
+    if (refused !== null) return { file, error: refused, rule: "io", line: null, column: null };
     await writeAtomic(file, text);
     return { ...assessment, written: true };
   } catch (err) {
@@ -324,6 +331,14 @@ export async function prepareTask(options: NormalizeTaskOptions): Promise<(file:
   return (file) => normalizeFile(file, options);
 }
 
+const TASK = { url: new URL(import.meta.url), prepare: prepareTask };
+
+/** Assesses every file (a dry run, `--check`). */
 export async function normalizeMany(files: readonly string[], options: NormalizeTaskOptions): Promise<NormalizeResult[]> {
-  return runParallel(files, options, { url: new URL(import.meta.url), prepare: prepareTask });
+  return runParallel(files, options, TASK);
+}
+
+/** Rewrites the files that need it, until done or interrupted (every file whole either way). */
+export async function normalizeUntilInterrupted(files: readonly string[], options: NormalizeTaskOptions, control: RunControl): Promise<UntilInterrupted<NormalizeResult>> {
+  return runParallelUntil(files, options, TASK, control);
 }

@@ -7,6 +7,7 @@
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { interruptionOf, stopRequested, type Interrupts, type ProgressListener, type UntilInterrupted } from "./io/interrupt.js";
 import { isStreamPath } from "./read.js";
 
 /** Below this many files, starting a worker costs more than it saves. */
@@ -25,7 +26,10 @@ export interface TaskModule<O, R> {
 export interface WorkerJob {
   files: readonly string[];
   options: unknown;
+  /** Two Int32 slots: the next file to take, and how many are done. */
   counter: SharedArrayBuffer;
+  /** Set (to 1) when the run is interrupted: no thread takes another file. */
+  stop: SharedArrayBuffer | null;
 }
 export type WorkerReply = [number, unknown][];
 
@@ -56,11 +60,20 @@ export function startWorkers(task: URL): WorkerPool {
   return new WorkerPool(task, maxThreads() - 1);
 }
 
-/** Takes files from the shared counter until none are left; the caller's thread or a worker's. */
-export async function drain<R>(files: readonly string[], counter: Int32Array, each: (file: string) => Promise<R>): Promise<[number, R][]> {
+const NEXT = 0;
+const DONE = 1;
+
+/**
+ * Takes files from the shared counter until none are left or `stop` is set (checked before
+ * taking one, so a file taken is always finished); the caller's thread or a worker's.
+ */
+export async function drain<R>(files: readonly string[], counter: Int32Array, each: (file: string) => Promise<R>, stop: Int32Array | null = null): Promise<[number, R][]> {
   const done: [number, R][] = [];
-  for (let i = Atomics.add(counter, 0, 1); i < files.length; i = Atomics.add(counter, 0, 1)) {
+  while (!stopRequested(stop)) {
+    const i = Atomics.add(counter, NEXT, 1);
+    if (i >= files.length) break;
     done.push([i, await each(files[i] ?? "")]);
+    Atomics.add(counter, DONE, 1);
   }
   return done;
 }
@@ -80,19 +93,53 @@ export async function runParallel<O, R>(files: readonly string[], options: O, ta
   // A stream (`-`, `/dev/fd/N`) can be read once, by this thread only: it never goes to a worker.
   const streams = files.filter(isStreamPath);
   if (streams.length > 0) return withStreams(files, streams, options, task, pool);
+  return (await spread(files, options, task, pool, null)) as R[];
+}
+
+/** How a run that writes is watched: interrupts stop it between files; progress is reported. */
+export interface RunControl {
+  interrupts: Interrupts | null;
+  onProgress?: ProgressListener;
+}
+
+/** How often the main thread looks at the shared count of files done. */
+const PROGRESS_POLL_MS = 100;
+
+/**
+ * `runParallel` for a run that writes: every thread stops taking files when an interrupt is
+ * requested, each finishing the file it holds. The results are those of the files finished,
+ * which are the first of the list only in a single thread, so each keeps its file; `interruption`
+ * says how far the run got. (Streams are never written, so they never come here.)
+ */
+export async function runParallelUntil<O, R>(files: readonly string[], options: O, task: TaskModule<O, R>, control: RunControl): Promise<UntilInterrupted<R>> {
+  const sparse = await spread(files, options, task, undefined, control);
+  const results = sparse.filter((_, i) => i in sparse) as R[];
+  return { results, interruption: interruptionOf(control.interrupts, results.length, files.length) };
+}
+
+/** The files spread over the threads; a file nobody took (after an interrupt) has no entry. */
+async function spread<O, R>(files: readonly string[], options: O, task: TaskModule<O, R>, pool: WorkerPool | undefined, control: RunControl | null): Promise<(R | undefined)[]> {
   const threads = files.length < MIN_FILES_FOR_WORKERS ? 1 : maxThreads();
   const workers = threads <= 1 ? [] : (pool?.take(threads - 1) ?? new WorkerPool(task.url, threads - 1).take(threads - 1));
   pool?.release();
-  const counter = new SharedArrayBuffer(4);
-  const job: WorkerJob = { files, options, counter };
-  const [mine, ...theirs] = await Promise.all([
-    task.prepare(options).then((each) => drain(files, new Int32Array(counter), each)),
-    ...workers.map((w) => runOn(w, job)),
-  ]);
-  const out = new Array<R>(files.length);
-  for (const [i, r] of mine ?? []) out[i] = r;
-  for (const reply of theirs) for (const [i, r] of reply) out[i] = r as R;
-  return out;
+  const counter = new SharedArrayBuffer(8);
+  const stop = control?.interrupts?.shared ?? null;
+  const job: WorkerJob = { files, options, counter, stop: (stop?.buffer as SharedArrayBuffer | undefined) ?? null };
+  const onProgress = control?.onProgress;
+  const done = new Int32Array(counter);
+  const timer = onProgress === undefined ? null : setInterval(() => onProgress(Atomics.load(done, DONE), files.length), PROGRESS_POLL_MS);
+  try {
+    const [mine, ...theirs] = await Promise.all([
+      task.prepare(options).then((each) => drain(files, new Int32Array(counter), each, stop)),
+      ...workers.map((w) => runOn(w, job)),
+    ]);
+    const out = new Array<R | undefined>(files.length);
+    for (const [i, r] of mine ?? []) out[i] = r;
+    for (const reply of theirs) for (const [i, r] of reply) out[i] = r as R;
+    return out;
+  } finally {
+    if (timer !== null) clearInterval(timer);
+  }
 }
 
 /** The streams done here first, the files spread as usual; results in input order. */

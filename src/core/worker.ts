@@ -6,6 +6,7 @@ const { module } = workerData as { module: string };
 const mod = (await import(module)) as { prepareTask: PrepareTask<unknown, unknown> };
 parentPort?.once("message", async (job: WorkerJob) => {
   const each = await mod.prepareTask(job.options);
-  parentPort?.postMessage(await drain(job.files, new Int32Array(job.counter), each));
+  const stop = job.stop === null ? null : new Int32Array(job.stop);
+  parentPort?.postMessage(await drain(job.files, new Int32Array(job.counter), each, stop));
   parentPort?.close();
 });

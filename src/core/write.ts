@@ -5,7 +5,8 @@
  * and removed on every failure; one left behind by a killed run is found by `findStaleTemps`.
  */
 import { randomBytes } from "node:crypto";
-import { access, constants, link, open, readdir, realpath, rename, stat, unlink } from "node:fs/promises";
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { access, constants, link, open, readdir, realpath, rename, stat, unlink, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { describeFsError } from "./read.js";
 
@@ -37,24 +38,70 @@ function tempBeside(target: string): string {
   return join(dirname(target), `${basename(target)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString("hex")}`);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Temporary files in flight: known while they exist, so an interrupt can remove them
+
+const inFlight = new Set<string>();
+
+/**
+ * Removes, synchronously, the temporary files this thread is writing right now (for an
+ * interrupt that cannot wait for the writes to finish). Returns how many were removed.
+ */
+export function removeTempsInFlight(): number {
+  let removed = 0;
+  for (const temp of inFlight) {
+    try {
+      unlinkSync(temp);
+      removed += 1;
+    } catch {
+      // Already gone (renamed into place or removed by its writer).
+    }
+    inFlight.delete(temp);
+  }
+  return removed;
+}
+
+/** The temporary files this thread is writing right now (tests). */
+export function tempsInFlight(): string[] {
+  return [...inFlight];
+}
+
+/**
+ * The file-system steps of a write, replaceable by a test to make one of them fail or to see
+ * their order (the writer's promise: the data is written and synced before the rename).
+ */
+export interface WriteSteps {
+  write(handle: FileHandle, data: string | Uint8Array): Promise<void>;
+  sync(handle: FileHandle): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+}
+
+export const FS_STEPS: WriteSteps = {
+  write: (handle, data) => handle.writeFile(data),
+  sync: (handle) => handle.sync(),
+  rename,
+};
+
 /**
  * Writes `data` to a new temporary file beside `target` with exactly `mode` (set after opening,
  * so the umask does not narrow it), flushed to disk. Returns its path; on failure it is gone.
  */
-async function writeTemp(target: string, data: string | Uint8Array, mode: number | null): Promise<string> {
+async function writeTemp(target: string, data: string | Uint8Array, mode: number | null, steps: WriteSteps): Promise<string> {
   const temp = tempBeside(target);
+  inFlight.add(temp);
   try {
     const handle = await open(temp, "wx", 0o600);
     try {
-      await handle.writeFile(data);
+      await steps.write(handle, data);
       if (mode !== null) await handle.chmod(mode);
-      await handle.sync();
+      await steps.sync(handle);
     } finally {
       await handle.close();
     }
     return temp;
   } catch (err) {
     await unlink(temp).catch(() => undefined);
+    inFlight.delete(temp);
     throw err;
   }
 }
@@ -64,7 +111,7 @@ async function writeTemp(target: string, data: string | Uint8Array, mode: number
  * the umask). Symlinks are followed (the link stays a link). A file we may not write is refused
  * rather than replaced behind its owner's back. On failure the original is untouched.
  */
-export async function writeAtomic(file: string, data: string | Uint8Array): Promise<void> {
+export async function writeAtomic(file: string, data: string | Uint8Array, steps: WriteSteps = FS_STEPS): Promise<void> {
   let target: string;
   let mode: number;
   try {
@@ -76,11 +123,13 @@ export async function writeAtomic(file: string, data: string | Uint8Array): Prom
   }
   let temp: string | null = null;
   try {
-    temp = await writeTemp(target, data, mode);
-    await rename(temp, target);
+    temp = await writeTemp(target, data, mode, steps);
+    await steps.rename(temp, target);
   } catch (err) {
     if (temp !== null) await unlink(temp).catch(() => undefined);
     throw new WriteError(file, "cannot write", err);
+  } finally {
+    if (temp !== null) inFlight.delete(temp);
   }
 }
 
@@ -93,12 +142,45 @@ export async function writeAtomic(file: string, data: string | Uint8Array): Prom
 export async function createAtomic(file: string, data: string | Uint8Array, mode: number | null = null): Promise<void> {
   let temp: string | null = null;
   try {
-    temp = await writeTemp(file, data, mode ?? 0o666 & ~process.umask());
+    temp = await writeTemp(file, data, mode ?? 0o666 & ~process.umask(), FS_STEPS);
     await link(temp, file);
   } catch (err) {
     throw new WriteError(file, "cannot create", err);
   } finally {
-    if (temp !== null) await unlink(temp).catch(() => undefined);
+    if (temp !== null) {
+      await unlink(temp).catch(() => undefined);
+      inFlight.delete(temp);
+    }
+  }
+}
+
+/**
+ * Puts `data` at `file` synchronously, whether or not it exists (for recctl's own files, such
+ * as the result cache, not for recordings): written and synced under a temporary name, then
+ * renamed into place. On failure the temporary file is removed and the error thrown as is.
+ */
+export function putAtomicSync(file: string, data: string | Uint8Array): void {
+  const temp = tempBeside(file);
+  inFlight.add(temp);
+  try {
+    const fd = openSync(temp, "wx", 0o666);
+    try {
+      const bytes = typeof data === "string" ? Buffer.from(data) : data;
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, file);
+  } catch (err) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // Never created, or already renamed.
+    }
+    throw err;
+  } finally {
+    inFlight.delete(temp);
   }
 }
 

@@ -2,22 +2,27 @@
  * Reporters for `normalize`: per changed file its path and changes (repeated changes of one key
  * across a stream's chunks collapsed to one line), a summary line; or the SPEC JSON.
  *
- * JSON: `{summary:{files, changed, written, errors}, files:[…]}` where `files` lists only the
+ * JSON: `{summary:{files, changed, written, errors}, files:[…], interrupted}` where `files` lists only the
  * files that would change (or did, with --write), carry a note, or could not be processed:
  * `{file, changes:[{pointer, from, to}], reformat, written, notes}` — every change in full, one
  * entry per chunk, so a script needs no knowledge of the collapsing — or
- * `{file, error, rule, line, column}`.
+ * `{file, error, rule, line, column}`; `interrupted` is null, or `{signal, done, total}` when
+ * SIGINT/SIGTERM stopped a --write (the summary then counts the files done).
  */
 import { isNormalizeFailure, wouldChange, type Change, type NormalizeFailure, type NormalizeOutcome, type NormalizeResult } from "../core/normalize.js";
+import type { Interruption } from "../core/io/interrupt.js";
 import { printJson, type Output } from "./output.js";
+import { printInterruption } from "./write.js";
 import type { Reporters } from "./index.js";
 
 export type NormalizeMode = "dry-run" | "check" | "write";
 
 /** What `normalize` hands its reporter. */
 export interface NormalizeReport {
+  /** One per file processed: all of them, or those finished before an interrupt. */
   results: readonly NormalizeResult[];
   mode: NormalizeMode;
+  interruption: Interruption | null;
 }
 
 export interface NormalizeSummary {
@@ -67,7 +72,7 @@ export function collapseChanges(changes: readonly Change[]): { label: string; fr
 
 function describeFailure(output: Output, f: NormalizeFailure): string {
   const loc = f.line === null ? "" : `:${f.line}:${f.column ?? 1}`;
-  const untouched = f.error.includes("left untouched") ? "" : " (left untouched)";
+  const untouched = /left (untouched|alone)/.test(f.error) ? "" : " (left untouched)";
   return `recctl: ${output.path(f.file)}${loc}: ${f.error}${untouched}`;
 }
 
@@ -75,7 +80,7 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-function text(output: Output, { results, mode }: NormalizeReport): void {
+function text(output: Output, { results, mode, interruption }: NormalizeReport): void {
   const c = output.color;
   for (const r of results) {
     if (isNormalizeFailure(r)) {
@@ -88,6 +93,8 @@ function text(output: Output, { results, mode }: NormalizeReport): void {
     for (const line of collapseChanges(r.changes)) output.out(`  ${c.dim(`${line.label}:`)} ${c.red(line.from)} → ${c.green(line.to)}`);
     if (r.reformat) output.out(`  ${c.dim("formatting:")} ${c.red("not the recorder's")} → ${c.green("json.dump(indent=2) + newline")}`);
   }
+  // Stopped part-way: how far it got, and no summary that reads like a finished run.
+  if (interruption !== null) return printInterruption(output, interruption);
   const s = summarize(results);
   const failed = s.errors > 0 ? c.red(`; ${plural(s.errors, "file")} could not be processed (left untouched)`) : "";
   // A success mark only where the run succeeds (no file unreadable, something found).
@@ -105,7 +112,7 @@ function text(output: Output, { results, mode }: NormalizeReport): void {
 // ---------------------------------------------------------------------------------------------
 // JSON
 
-function json(output: Output, { results }: NormalizeReport): void {
+function json(output: Output, { results, interruption }: NormalizeReport): void {
   const files = results
     .filter((r) => isNormalizeFailure(r) || wouldChange(r) || r.notes.length > 0)
     .map((r) =>
@@ -113,8 +120,9 @@ function json(output: Output, { results }: NormalizeReport): void {
         ? { file: output.path(r.file), error: r.error, rule: r.rule, line: r.line, column: r.column }
         : { file: output.path(r.file), changes: r.changes, reformat: r.reformat, written: r.written, notes: r.notes },
     );
-  printJson(output, { summary: summarize(results), files });
+  printJson(output, { summary: summarize(results), files, interrupted: interruption });
   for (const r of results) if (isNormalizeFailure(r)) output.err(describeFailure(output, r));
+  printInterruption(output, interruption);
 }
 
 export const normalizeReporters: Reporters<"normalize"> = { text, json };

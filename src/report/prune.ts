@@ -30,7 +30,7 @@ function removedCount(result: PruneResult): number {
 export function failures(result: PruneResult): number {
   const r = result.removal;
   if (r === null) return 0;
-  return r.files.filter((o, i) => !o.removed && result.orphans[i]?.kept === null).length + r.rows.filter((o) => !o.removed).length;
+  return r.files.filter((o, i) => !o.removed && o.attempted && result.orphans[i]?.kept === null).length + r.rows.filter((o) => !o.removed && o.attempted).length;
 }
 
 /** What to do with a stale recording `--delete` keeps. */
@@ -87,7 +87,7 @@ export function printPruneNotices(output: Output, result: PruneResult): void {
     else if (!result.deleteRequested) output.err(`recctl: ${c.yellow("warning")}: --delete would refuse: ${paragraph}`);
   }
   const failed = (target: string, o: RemovalOutcome | undefined): void => {
-    if (o !== undefined && !o.removed) output.err(`recctl: ${c.red("not removed")}: ${target}: ${o.message ?? "unknown error"}`);
+    if (o !== undefined && !o.removed && o.attempted) output.err(`recctl: ${c.red("not removed")}: ${target}: ${o.message ?? "unknown error"}`);
   };
   result.orphans.forEach((o, i) => o.kept === null && failed(output.path(o.file), result.removal?.files[i]));
   result.indexOrphans.forEach((r, i) => failed(`${output.path(r.indexPath)} row ${r.request_hash}`, result.removal?.rows[i]));

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
-import { createAtomic, findStaleTemps, sweepStaleTemps, writeAtomic, WriteError } from "../../src/core/write.js";
+import { createAtomic, findStaleTemps, FS_STEPS, putAtomicSync, removeTempsInFlight, sweepStaleTemps, tempsInFlight, writeAtomic, WriteError, type WriteSteps } from "../../src/core/write.js";
 
 const dirs: string[] = [];
 after(() => {
@@ -78,6 +78,95 @@ describe("writeAtomic", () => {
     const dir = tmp();
     await assert.rejects(writeAtomic(path.join(dir, "absent.json"), "new\n"), /cannot write: no such file/);
     assert.deepEqual(fs.readdirSync(dir), []);
+  });
+
+  test("when the write itself fails after the temporary file is open, the target keeps its bytes and no temporary file is left", async () => {
+    const dir = tmp();
+    const file = path.join(dir, "a.json");
+    fs.writeFileSync(file, "old bytes\n");
+    const failing: WriteSteps = {
+      ...FS_STEPS,
+      write: async (handle, data) => {
+        // Half the data reaches the temporary file, then the disk is full.
+        await handle.write(String(data).slice(0, 3));
+        throw Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC" });
+      },
+    };
+    await assert.rejects(writeAtomic(file, "new bytes, longer than the old ones\n", failing), (err: unknown) => err instanceof WriteError && /no space left/.test(err.message));
+    assert.equal(fs.readFileSync(file, "utf8"), "old bytes\n");
+    assert.deepEqual(fs.readdirSync(dir), ["a.json"]);
+    assert.deepEqual(tempsInFlight(), []);
+  });
+
+  test("the data is written and synced to disk before the temporary file takes the target's place", async () => {
+    const dir = tmp();
+    const file = path.join(dir, "a.json");
+    fs.writeFileSync(file, "old\n");
+    const calls: string[] = [];
+    let temp = "";
+    const watched: WriteSteps = {
+      write: async (handle, data) => {
+        calls.push("write");
+        await FS_STEPS.write(handle, data);
+      },
+      sync: async (handle) => {
+        calls.push("sync");
+        await FS_STEPS.sync(handle);
+      },
+      rename: async (from, to) => {
+        calls.push("rename");
+        temp = from;
+        // At the rename the temporary file already holds everything, and the target is untouched.
+        assert.equal(fs.readFileSync(from, "utf8"), "the whole new text\n");
+        assert.equal(fs.readFileSync(to, "utf8"), "old\n");
+        assert.deepEqual(tempsInFlight(), [from]);
+        await FS_STEPS.rename(from, to);
+      },
+    };
+    await writeAtomic(file, "the whole new text\n", watched);
+    assert.deepEqual(calls, ["write", "sync", "rename"]);
+    assert.match(path.basename(temp), /^a\.json\.recctl-tmp-\d+-[0-9a-f]+$/);
+    assert.equal(fs.readFileSync(file, "utf8"), "the whole new text\n");
+    assert.deepEqual(tempsInFlight(), []);
+  });
+
+  test("an interrupt that cannot wait removes the temporary file being written", async () => {
+    const dir = tmp();
+    const file = path.join(dir, "a.json");
+    fs.writeFileSync(file, "old\n");
+    let removed = -1;
+    const interrupted: WriteSteps = {
+      ...FS_STEPS,
+      sync: async () => {
+        removed = removeTempsInFlight();
+        throw Object.assign(new Error("interrupted"), { code: "EINTR" });
+      },
+    };
+    await assert.rejects(writeAtomic(file, "new\n", interrupted), WriteError);
+    assert.equal(removed, 1);
+    assert.equal(fs.readFileSync(file, "utf8"), "old\n");
+    assert.deepEqual(fs.readdirSync(dir), ["a.json"]);
+  });
+});
+
+describe("putAtomicSync", () => {
+  test("creates or replaces a file of recctl's own, leaving no temporary file", () => {
+    const dir = tmp();
+    const file = path.join(dir, "validate.json");
+    putAtomicSync(file, "first");
+    putAtomicSync(file, "second");
+    assert.equal(fs.readFileSync(file, "utf8"), "second");
+    assert.deepEqual(fs.readdirSync(dir), ["validate.json"]);
+  });
+
+  test("a failed rename leaves the old file and no temporary file", () => {
+    const dir = tmp();
+    const file = path.join(dir, "validate.json");
+    fs.mkdirSync(file);
+    fs.writeFileSync(path.join(file, "keep"), "x");
+    assert.throws(() => putAtomicSync(file, "new"));
+    assert.deepEqual(fs.readdirSync(dir), ["validate.json"]);
+    assert.deepEqual(tempsInFlight(), []);
   });
 });
 

@@ -272,7 +272,7 @@ describe("prune --delete", () => {
     const { code, json } = pruneJson(["--delete", stray, CHAT], root);
     assert.equal(code, 2);
     const byFile = Object.fromEntries(json.orphans.map((o) => [o.file, o]));
-    assert.deepEqual(byFile[stray]?.error, "not inside a recordings folder");
+    assert.deepEqual(byFile[stray]?.error, "not inside a recordings folder of the repository");
     assert.equal(byFile[stray]?.deleted, false);
     assert.equal(byFile[UNREACHABLE]?.deleted, true);
     assert.ok(existsSync(join(root, stray)));

@@ -1,7 +1,7 @@
 /**
  * `validate`'s result cache: what each file came to, so an unchanged tree is not checked again.
  *
- * One JSON file per cache directory (`validate.json`), replaced atomically, so concurrent runs
+ * One JSON file per cache directory (`validate.json`), replaced atomically (write.ts), so concurrent runs
  * never leave a torn file (the last writer wins). It holds:
  * - `salt`: a hash of everything besides the file that decides its result — recctl's version,
  *   its built checking code, the schema's text, the `--ignore` set and the hash rules in use.
@@ -14,10 +14,11 @@
  * A file that is not exactly this shape (corrupt, truncated, another format) is ignored and
  * rewritten, never trusted.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, type Stats } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
 import { isRule, type Rule } from "../types.js";
+import { putAtomicSync } from "../write.js";
 
 export const CACHE_FORMAT = "recctl-validate-cache";
 export const CACHE_FORMAT_VERSION = 1;
@@ -283,16 +284,13 @@ export class ResultCache {
       results: Object.fromEntries(this.results),
     };
     const dir = join(this.file, "..");
-    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
       mkdirSync(dir, { recursive: true });
       ensureIgnored(dir);
-      writeFileSync(tmp, JSON.stringify(stored));
-      renameSync(tmp, this.file);
+      putAtomicSync(this.file, JSON.stringify(stored));
       this.stats.written = true;
       return null;
     } catch (err) {
-      rmSync(tmp, { force: true });
       return `cannot write the cache ${this.file}: ${(err as Error).message}`;
     }
   }

@@ -13,6 +13,8 @@ import { dirname, join, resolve } from "node:path";
 import { compareHashed, diffRecordings, diffSide, type DiffOptions, type RecordingDiff } from "../diff/index.js";
 import { factsOf } from "../explain/candidates.js";
 import type { RequestHasher } from "../hash.js";
+import { eachUntilInterrupted, type Interruption, type Interrupts } from "../io/interrupt.js";
+import { writeRefusalSync } from "../workspace/recordings-folder.js";
 import { describeFsError } from "../read.js";
 import { exactRequest, isObject, nameHash, recordingFromBytes, RecordingError, type Recording } from "../recording.js";
 import { recorderName } from "../rehash/index.js";
@@ -524,15 +526,35 @@ export interface Reversion {
   /** The modified recordings in which only noise differs: restored, or to be. */
   files: string[];
   written: boolean;
+  /** Files the write gate refused (absolute path, why): left alone, never restored. */
+  refused: { file: string; reason: string }[];
+  /** Null unless SIGINT/SIGTERM stopped the restore between batches (counts are files). */
+  interruption: Interruption | null;
 }
+
+/** Files per `git restore`: an interrupt is honoured between batches, each one whole. */
+const RESTORE_BATCH = 200;
 
 /**
  * Restores the base version of every noise-only modified recording, in the index and the working
- * tree, and nothing else; with `write` false, only says which files that would be.
+ * tree, and nothing else; with `write` false, only says which files that would be. Every file
+ * passes the write gate first (a refused one is listed and left alone).
  */
-export function revertNoise(result: ChangesResult, write: boolean): Reversion {
+export async function revertNoise(result: ChangesResult, write: boolean, interrupts: Interrupts | null = null): Promise<Reversion> {
   if (result.head !== null || result.staged) throw new GitError(`--revert-noise works on the working tree: leave out ${result.staged ? "--staged" : "<head>"}`);
-  const files = result.files.filter((f) => f.status === "modified" && f.noise_only).map((f) => f.file);
-  if (write) restoreFromRevision(result.top, result.base.commit, files);
-  return { files, written: write && files.length > 0 };
+  const noise = result.files.filter((f) => f.status === "modified" && f.noise_only).map((f) => f.file);
+  if (!write) return { files: noise, written: false, refused: [], interruption: null };
+  const refused: Reversion["refused"] = [];
+  const files: string[] = [];
+  for (const f of noise) {
+    const reason = writeRefusalSync(join(result.top, f), result.top);
+    if (reason === null) files.push(f);
+    else refused.push({ file: join(result.top, f), reason });
+  }
+  const batches: string[][] = [];
+  for (let i = 0; i < files.length; i += RESTORE_BATCH) batches.push(files.slice(i, i + RESTORE_BATCH));
+  const run = await eachUntilInterrupted(batches, interrupts, async (batch) => restoreFromRevision(result.top, result.base.commit, batch));
+  const done = batches.slice(0, run.results.length).flat();
+  const interruption = run.interruption === null ? null : { ...run.interruption, done: done.length, total: files.length };
+  return { files: interruption === null ? files : done, written: done.length > 0, refused, interruption };
 }

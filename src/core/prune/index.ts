@@ -5,6 +5,7 @@
  */
 import { resolve } from "node:path";
 import type { Manifest } from "../collected.js";
+import type { Interrupts, ProgressListener } from "../io/interrupt.js";
 import type { Discovery } from "../discover.js";
 import { nameHash } from "../recording.js";
 import type { RepoRoot } from "../repo-root.js";
@@ -44,6 +45,9 @@ export interface PruneOptions {
   delete: boolean;
   allowPartial: boolean;
   maxDelete: MaxDelete;
+  /** With `delete`: stops the removal between files (io/interrupt.ts); null: not watched. */
+  interrupts: Interrupts | null;
+  onProgress?: ProgressListener;
 }
 
 /** Everything `prune` found and did. */
@@ -98,7 +102,7 @@ function twinsOf(readable: readonly ScannedRecording[]): Map<string, string> {
 /** The removal of the removable orphans, spread back over every orphan listed (kept ones not attempted). */
 function withKept(listed: readonly Orphan[], removal: RemovalResult): RemovalResult {
   const outcomes = [...removal.files];
-  const files = listed.map((o): RemovalOutcome => (o.kept !== null ? { removed: false, message: "kept: newer than its twin or of unknown age" } : (outcomes.shift() ?? { removed: false, message: "not attempted" })));
+  const files = listed.map((o): RemovalOutcome => (o.kept !== null ? { removed: false, attempted: false, message: "kept: newer than its twin or of unknown age" } : (outcomes.shift() ?? { removed: false, attempted: false, message: "not attempted" })));
   return { ...removal, files };
 }
 
@@ -106,7 +110,9 @@ export async function prune(options: PruneOptions): Promise<PruneResult> {
   const ws = options.workspace;
   const [discovery, rules] = await Promise.all([ws.discover(options.paths), ws.rules()]);
   const repoRoot: RepoRoot = ws.repo;
-  const scopes = await findLegacyIndexes(options.paths, ws, discovery.files);
+  // The write gate judges by the repository holding the tree (--repo-root only says where tests resolve).
+  const gateRoot = ws.recordingsBelow;
+  const scopes = await findLegacyIndexes(options.paths, ws, discovery.files, gateRoot);
   const [scans, legacy] = await Promise.all([scanRecordings(discovery.files, rules), judgeLegacy(scopes)]);
 
   const readable = scans.filter((s): s is ScannedRecording => !isUnreadable(s));
@@ -149,7 +155,8 @@ export async function prune(options: PruneOptions): Promise<PruneResult> {
   });
   const refused = options.delete && guards.length > 0;
   const go = options.delete && !refused;
-  const removal = go ? withKept(selected.orphans, await removeOrphans(removable, selected.indexOrphans, ws.root)) : null;
+  const control = { repoRoot: gateRoot, interrupts: options.interrupts, ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) };
+  const removal = go ? withKept(selected.orphans, await removeOrphans(removable, selected.indexOrphans, ws.root, control)) : null;
   const temps = await findStaleTemps(foldersOf([...discovery.files, ...scopes.map((s) => s.indexPath)]));
 
   return {

@@ -4,9 +4,10 @@
  * which rows go with a removed file. sql.js is loaded only when an index exists.
  */
 import { stat } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import type { LegacyIndex, LegacyIndexReport } from "../legacy-index.js";
 import type { Workspace } from "../workspace/index.js";
+import { dirInRecordings, fileInRecordings } from "../workspace/recordings-folder.js";
 
 /** An `index.sqlite` to check; rows are judged only when its folder was searched as a whole. */
 export interface LegacyScope {
@@ -16,34 +17,30 @@ export interface LegacyScope {
 
 const IGNORE = ["**/node_modules/**", "**/.git/**"];
 
-export function inRecordingsFolder(file: string): boolean {
-  return dirname(file).split(sep).includes("recordings");
-}
-
-async function globIndexes(cwd: string): Promise<string[]> {
+async function globIndexes(cwd: string, repoRoot: string | null): Promise<string[]> {
   // Loaded here, not at the top: worker threads import this module only to read files.
   const { default: fg } = await import("fast-glob");
-  const pattern = cwd.split(sep).includes("recordings") ? "**/index.sqlite" : "**/recordings/**/index.sqlite";
+  const pattern = dirInRecordings(cwd, repoRoot) ? "**/index.sqlite" : "**/recordings/**/index.sqlite";
   const found = await fg(pattern, { cwd, absolute: true, onlyFiles: true, ignore: IGNORE, suppressErrors: true });
-  return found.filter(inRecordingsFolder);
+  return found.filter((f) => fileInRecordings(f, repoRoot));
 }
 
 /**
  * The legacy indexes under the searched paths (as `discover` reads them: none means `--root`),
  * and those beside any `responses/` folder a searched file lies in.
  */
-export async function findLegacyIndexes(paths: readonly string[], ws: Pick<Workspace, "root" | "cwd">, files: readonly string[]): Promise<LegacyScope[]> {
+export async function findLegacyIndexes(paths: readonly string[], ws: Pick<Workspace, "root" | "cwd">, files: readonly string[], repoRoot: string | null): Promise<LegacyScope[]> {
   const scopes = new Map<string, boolean>();
   const searched = paths.length === 0 ? [ws.root] : paths.map((p) => (isAbsolute(p) ? p : resolve(ws.cwd, p)));
   for (const p of searched) {
     const info = await stat(p).catch(() => undefined);
-    if (info?.isDirectory()) for (const i of await globIndexes(p)) scopes.set(i, true);
-    else if (info?.isFile() && basename(p) === "index.sqlite" && inRecordingsFolder(p)) scopes.set(p, true);
+    if (info?.isDirectory()) for (const i of await globIndexes(p, repoRoot)) scopes.set(i, true);
+    else if (info?.isFile() && basename(p) === "index.sqlite" && fileInRecordings(p, repoRoot)) scopes.set(p, true);
   }
   const besides = new Set<string>();
   for (const f of files) if (basename(dirname(f)) === "responses") besides.add(join(dirname(dirname(f)), "index.sqlite"));
   for (const i of besides) {
-    if (scopes.has(i) || !inRecordingsFolder(i)) continue;
+    if (scopes.has(i) || !fileInRecordings(i, repoRoot)) continue;
     if ((await stat(i).catch(() => undefined))?.isFile()) scopes.set(i, false);
   }
   return [...scopes].sort(([a], [b]) => a.localeCompare(b)).map(([indexPath, rowsInScope]) => ({ indexPath, rowsInScope }));

@@ -5,14 +5,18 @@
  */
 import { lstat, realpath, unlink } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative } from "node:path";
+import { eachUntilInterrupted, type Interrupts, type Interruption, type ProgressListener } from "../io/interrupt.js";
 import { describeFsError } from "../read.js";
-import { inRecordingsFolder, type IndexOrphan } from "./legacy.js";
+import { writeRefusal } from "../workspace/recordings-folder.js";
+import type { IndexOrphan } from "./legacy.js";
 import type { Orphan } from "./plan.js";
 
 export interface RemovalOutcome {
   removed: boolean;
   /** Why it was not removed. */
   message: string | null;
+  /** False for one an interrupt stopped the run before (neither removed nor failed). */
+  attempted: boolean;
 }
 
 export interface RemovalResult {
@@ -22,12 +26,22 @@ export interface RemovalResult {
   rows: RemovalOutcome[];
   /** Rows removed in all, including those that named a removed file. */
   rowsDeleted: number;
+  /** Null when every removal was attempted. */
+  interruption: Interruption | null;
 }
 
-const REMOVED: RemovalOutcome = { removed: true, message: null };
+/** How removal is watched: the repository root the write gate judges by, interrupts, progress. */
+export interface RemovalControl {
+  repoRoot: string | null;
+  interrupts: Interrupts | null;
+  onProgress?: ProgressListener;
+}
+
+const REMOVED: RemovalOutcome = { removed: true, message: null, attempted: true };
+const NOT_ATTEMPTED: RemovalOutcome = { removed: false, message: "interrupted before its turn", attempted: false };
 
 function notRemoved(message: string): RemovalOutcome {
-  return { removed: false, message };
+  return { removed: false, message, attempted: true };
 }
 
 function isInside(dir: string, file: string): boolean {
@@ -36,8 +50,9 @@ function isInside(dir: string, file: string): boolean {
 }
 
 /** Why a listed file must not be removed, or null when it may. */
-async function refusal(orphan: Orphan, root: string): Promise<string | null> {
-  if (!inRecordingsFolder(orphan.file)) return "not inside a recordings folder";
+async function refusal(orphan: Orphan, root: string, repoRoot: string | null): Promise<string | null> {
+  const gate = await writeRefusal(orphan.file, repoRoot);
+  if (gate !== null) return gate;
   if (!orphan.file.endsWith(".json")) return "not a .json file";
   const info = await lstat(orphan.file).catch((err: unknown) => err as Error);
   if (info instanceof Error) return `cannot stat: ${describeFsError(info)}`;
@@ -60,13 +75,15 @@ interface IndexBatch {
 /**
  * Removes exactly the given orphans: each file passes `refusal` first; files named by a legacy
  * index go together with their rows, and index orphans' rows are deleted, one transaction per
- * index. A failure is recorded and the rest go on.
+ * index. A failure is recorded and the rest go on. An interrupt stops the run between files
+ * (the index batches, each one transaction, are then not started).
  */
-export async function removeOrphans(orphans: readonly Orphan[], indexOrphans: readonly IndexOrphan[], root: string): Promise<RemovalResult> {
+export async function removeOrphans(orphans: readonly Orphan[], indexOrphans: readonly IndexOrphan[], root: string, control: RemovalControl): Promise<RemovalResult> {
   const result: RemovalResult = {
-    files: orphans.map(() => notRemoved("not attempted")),
-    rows: indexOrphans.map(() => notRemoved("not attempted")),
+    files: orphans.map(() => NOT_ATTEMPTED),
+    rows: indexOrphans.map(() => NOT_ATTEMPTED),
     rowsDeleted: 0,
+    interruption: null,
   };
   const batches = new Map<string, IndexBatch>();
   const batch = (indexPath: string): IndexBatch => {
@@ -75,21 +92,32 @@ export async function removeOrphans(orphans: readonly Orphan[], indexOrphans: re
     return b;
   };
 
-  for (const [i, orphan] of orphans.entries()) {
-    const why = await refusal(orphan, root);
-    if (why !== null) result.files[i] = notRemoved(why);
-    else if (orphan.indexRows !== null) {
-      const b = batch(orphan.indexRows.indexPath);
-      b.files.push(i);
-      b.rowHashes.push(...orphan.indexRows.rowHashes);
-    } else {
-      try {
-        await unlink(orphan.file);
-        result.files[i] = REMOVED;
-      } catch (err) {
-        result.files[i] = notRemoved(describeFsError(err));
+  const run = await eachUntilInterrupted(
+    orphans,
+    control.interrupts,
+    async (orphan, i) => {
+      const why = await refusal(orphan, root, control.repoRoot);
+      if (why !== null) result.files[i] = notRemoved(why);
+      else if (orphan.indexRows !== null) {
+        const b = batch(orphan.indexRows.indexPath);
+        b.files.push(i);
+        b.rowHashes.push(...orphan.indexRows.rowHashes);
+      } else {
+        try {
+          await unlink(orphan.file);
+          result.files[i] = REMOVED;
+        } catch (err) {
+          result.files[i] = notRemoved(describeFsError(err));
+        }
       }
-    }
+    },
+    control.onProgress,
+  );
+  if (run.interruption !== null) {
+    // Files waiting for their index's batch were not removed either.
+    for (const b of batches.values()) for (const i of b.files) result.files[i] = NOT_ATTEMPTED;
+    const done = result.files.filter((o) => o.attempted).length;
+    return { ...result, interruption: { ...run.interruption, done, total: orphans.length + indexOrphans.length } };
   }
   for (const [i, row] of indexOrphans.entries()) {
     if (row.sharedHash) result.rows[i] = notRemoved("another row with this request_hash names an existing file");
