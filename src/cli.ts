@@ -226,6 +226,7 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
         cache: v.cache,
         cacheDir: v["cache-dir"] === "" ? null : v["cache-dir"],
         cacheStats: (process.env["RECCTL_CACHE_STATS"] ?? "") !== "",
+        virtualEnv: process.env["VIRTUAL_ENV"] ?? null,
       });
     }).argument("[paths...]", "files, directories or globs (default: **/recordings/**/*.json under --root)"),
     "validate",
@@ -367,6 +368,28 @@ Examples:
   $ recctl rehash                                    dry run: what would be renamed, removed or kept, and why
   $ recctl rehash --write tests/integration/inference/recordings
   $ recctl rehash --rules 2026-03-18 --json          as the recorder of that date names files`,
+    );
+
+  command("migrate-types", "move response __type__ values to a new module prefix after a package rename; requests and hashes never change (dry run)", async ({ common, values: v }, [args]) => {
+    const { migrateTypesCommand } = await import("./commands/migrate-types.js");
+    const { MappingError, parseTypeMapping, splitMappingArgs } = await import("./core/migrate-types.js");
+    try {
+      const { mappings, paths } = splitMappingArgs((args ?? []) as string[]);
+      return await migrateTypesCommand({ ...common, mappings: mappings.map(parseTypeMapping), paths, write: v.write });
+    } catch (err) {
+      if (err instanceof MappingError) return usageErrorOutcome(common.output, `migrate-types: ${err.message}`);
+      throw err;
+    }
+  })
+    .usage("[options] <old-prefix>=<new-prefix>... [paths...]")
+    .argument("<mappings-and-paths...>", "one or more <old-prefix>=<new-prefix> (dotted Python names), then files, directories or globs")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ recctl migrate-types llama_stack_api=ogx_api                 dry run: which files, how many values, per module
+  $ recctl migrate-types llama_stack_api=ogx_api --write
+  $ recctl migrate-types a.old=a.new b.old=b.new tests/integration/inference/recordings`,
     );
 
   command("config", "the resolved settings and where each came from (command line, config file, default)", async ({ common, config }, [name]) => {

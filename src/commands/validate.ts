@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import type { CommonOptions, Outcome } from "../options.js";
 import { emptyRunFails, isGlob } from "../core/discover.js";
 import { printDiscovery } from "../report/output.js";
+import { printNotices } from "../report/validate.js";
 import { startWorkers } from "../core/parallel.js";
 import { isStreamPath } from "../core/read.js";
 import { DEFAULT_CACHE_DIR, ResultCache } from "../core/cache/store.js";
@@ -13,6 +14,7 @@ import { reporterFor, type FormatName } from "../report/index.js";
 import { rulesTask, type RulesChoice } from "../core/rules/detect.js";
 import { suggestEra, SUGGEST_ABOVE } from "../core/rules/suggest.js";
 import { printEraSuggestion } from "../report/rules.js";
+import { findPythonEnvironment, pythonNotices } from "../core/guard/pymodules.js";
 
 /** The validation task's module (core/validate.js); workers import it by this URL. */
 const VALIDATE_TASK = new URL("../core/validate.js", import.meta.url);
@@ -32,6 +34,8 @@ export interface ValidateCommandOptions extends CommonOptions {
   cacheDir: string | null;
   /** RECCTL_CACHE_STATS: say on stderr how the cache was used. */
   cacheStats: boolean;
+  /** `$VIRTUAL_ENV`, where `stale-type` looks for third-party modules first (then `.venv`, `venv`). */
+  virtualEnv?: string | null;
 }
 
 /**
@@ -47,7 +51,9 @@ function wantsCache(opts: ValidateCommandOptions): boolean {
 export async function validateCommand(opts: ValidateCommandOptions): Promise<Outcome> {
   const { output } = opts;
   const rules = await opts.workspace.rules();
-  const taskOptions = { schemaFile: opts.schema, ignore: opts.ignore, ...rulesTask(rules) };
+  // stale-type reads the repository's Python sources (from its top level); without any, it costs nothing.
+  const python = opts.ignore.includes("stale-type") ? null : findPythonEnvironment(opts.workspace.repo.dir, opts.virtualEnv);
+  const taskOptions = { schemaFile: opts.schema, ignore: opts.ignore, ...rulesTask(rules), python };
   const salt = wantsCache(opts) ? cacheSalt(taskOptions, taskOptions.layout ? "layout" : rules.era.id) : null;
   const cache = salt === null ? null : ResultCache.open(resolve(opts.cacheDir ?? join(opts.root, DEFAULT_CACHE_DIR)), opts.root, salt);
   // A whole tree will want every core: start the workers now, so they load while the files are
@@ -57,6 +63,7 @@ export async function validateCommand(opts: ValidateCommandOptions): Promise<Out
   const pool = whole && cache?.warm !== true ? startWorkers(cache === null ? VALIDATE_TASK : CACHED_TASK) : undefined;
   const [report, found] = await Promise.all([reporterFor("validate", opts), opts.workspace.discover(opts.paths)]);
   printDiscovery(output, found, opts.paths, opts.root, opts.workspace.allowEmpty);
+  if (found.files.length > 0) printNotices(output, pythonNotices(python));
   let reports;
   if (cache === null) {
     const { validateMany } = await import("../core/validate.js");

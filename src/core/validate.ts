@@ -21,6 +21,8 @@ import type { Rule, WarningRule } from "./types.js";
 import { NEWEST_ERA, type Era } from "./rules/eras.js";
 import { rulesFromTask } from "./rules/detect.js";
 import { isUnreachable, unreachableMessage, verdictOf } from "./rules/verdict.js";
+import type { PythonEnvironment } from "./guard/pymodules.js";
+import { StaleTypeChecker, typeUses } from "./guard/stale-type.js";
 
 export interface Finding {
   pointer: string;
@@ -191,6 +193,8 @@ export interface ValidateOptions {
   ignore?: ReadonlySet<WarningRule>;
   /** The hash rules the name-hash check applies to a file (default: the newest). */
   eraFor?: (file: string) => Era;
+  /** The `stale-type` rule's resolver over the repository's Python sources (none: not checked). */
+  staleTypes?: StaleTypeChecker | null;
 }
 
 const CHECK_ALL: ReadonlySet<WarningRule> = new Set();
@@ -220,6 +224,7 @@ export function validateRecording(rec: Recording, options: ValidateOptions): Fil
     const formatted = !ignore.has("format") && isRecorderFormatted(rec.text, rec.data, () => parseExact(rec.text), rec.ascii);
     if (isObject(data["request"]) && errors.length === 0 && !ignore.has("name-hash")) warnings.push(...checkNameHash(rec, formatted, options.eraFor?.(rec.file) ?? NEWEST_ERA));
     if (!formatted && !ignore.has("format")) warnings.push(...FORMAT_WARNING);
+    if (options.staleTypes != null && !ignore.has("stale-type")) warnings.push(...options.staleTypes.check(typeUses(data)));
   }
   // Locating needs a tree parse; only files with findings pay for it.
   return {
@@ -270,13 +275,16 @@ export interface ValidateTaskOptions {
   rules?: string;
   /** Each file by the era of its layout (rules/layout.ts); `rules` then names the newest. */
   layout?: boolean;
+  /** The repository's Python (`guard/pymodules.ts`), for `stale-type`; null or absent: not checked. */
+  python?: PythonEnvironment | null;
 }
 
 /** The per-file options a thread works with: the schema compiled (or loaded) once, the era looked up. */
 export async function validateOptions(options: ValidateTaskOptions): Promise<ValidateOptions> {
   const validateSchema = await loadValidator(options.schemaFile);
   const rules = rulesFromTask({ rules: options.rules ?? NEWEST_ERA.id, layout: options.layout === true });
-  return { validateSchema, ignore: new Set(options.ignore), eraFor: rules.eraFor };
+  const staleTypes = options.python == null || options.ignore.includes("stale-type") ? null : new StaleTypeChecker(options.python);
+  return { validateSchema, ignore: new Set(options.ignore), eraFor: rules.eraFor, staleTypes };
 }
 
 /** Runs in each thread: prepares the options once, then validates file by file. */

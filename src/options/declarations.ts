@@ -100,6 +100,7 @@ export const OPTIONS = {
     rules,
   ],
   rehash: [flag("write", "rename (never overwriting) and remove duplicates"), rules],
+  "migrate-types": [flag("write", "rewrite the files atomically (every request hash checked unchanged first)")],
   config: [],
 } as const satisfies Record<string, readonly OptionDecl<string, unknown>[]>;
 

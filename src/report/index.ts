@@ -12,6 +12,7 @@ import type { DiffReport } from "./diff.js";
 import type { ExplainReport } from "./explain.js";
 import type { HashReport } from "./hash.js";
 import type { ListReport } from "./list.js";
+import type { MigrateTypesReport } from "./migrate-types.js";
 import type { NormalizeReport } from "./normalize.js";
 import type { Output } from "./output.js";
 import type { ReassembleReport } from "./reassemble.js";
@@ -36,6 +37,7 @@ interface Results {
   explain: ExplainReport;
   rehash: RehashReport;
   config: ConfigReport;
+  "migrate-types": MigrateTypesReport;
 }
 
 export type CommandName = keyof Results;
@@ -55,6 +57,7 @@ export const FORMATS = {
   explain: ["text", "json"],
   rehash: ["text", "json"],
   config: ["text", "json"],
+  "migrate-types": ["text", "json"],
 } as const satisfies { readonly [C in CommandName]: readonly string[] };
 
 /** Every command has `text` and `json`; some have more. */
@@ -75,6 +78,7 @@ const LOADERS: { readonly [C in CommandName]: () => Promise<Reporters<C>> } = {
   explain: async () => (await import("./explain.js")).explainReporters,
   rehash: async () => (await import("./rehash.js")).rehashReporters,
   config: async () => (await import("./config.js")).configReporters,
+  "migrate-types": async () => (await import("./migrate-types.js")).migrateTypesReporters,
 };
 
 /** The format a run asked for: `--json` wins over `--format`; without either, text. */

@@ -105,3 +105,8 @@ export function printCacheStats(output: Output, cache: ResultCache | null): void
     `recctl: cache ${output.path(cache.file)}: ${s.byStat + s.byContent} hits (${s.byStat} by stat, ${s.byContent} by content), ${s.misses} misses, ${s.uncached} uncached; ${s.written ? "written" : "not written"}${discarded}`,
   );
 }
+
+/** Notices about what a run could not check (e.g. stale-type without a virtualenv), once each, on stderr. */
+export function printNotices(output: Output, notices: readonly string[]): void {
+  for (const notice of notices) output.err(`recctl: ${notice}`);
+}

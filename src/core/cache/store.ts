@@ -57,10 +57,12 @@ export interface CacheSalt {
   ignore: readonly string[];
   /** The hash rules in use ("current", or an era's date). */
   rules: string;
+  /** A digest of the Python sources `stale-type` reads (`guard/pymodules.ts`); absent: none. */
+  python?: string;
 }
 
 export function saltDigest(salt: CacheSalt): string {
-  const canonical = JSON.stringify([salt.version, salt.code, salt.schema, [...salt.ignore].sort(), salt.rules]);
+  const canonical = JSON.stringify([salt.version, salt.code, salt.schema, [...salt.ignore].sort(), salt.rules, salt.python ?? ""]);
   return createHash("sha256").update(canonical).digest("hex");
 }
 

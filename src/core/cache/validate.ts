@@ -8,6 +8,7 @@ import { VERSION } from "../../version.js";
 import { readFileSync, statSync, type Stats } from "node:fs";
 import { runParallel, type WorkerPool } from "../parallel.js";
 import type { FileReport, ValidateTaskOptions } from "../validate.js";
+import { pythonSourcesDigest } from "../guard/pymodules.js";
 import { codeDigest, ResultCache, type CachedResult, type CacheSalt } from "./store.js";
 import type { CachedTaskOptions, KeyedReport } from "./task.js";
 
@@ -20,7 +21,7 @@ const SCHEMA_VALIDATOR = new URL("../../schema-validator.js", import.meta.url);
 
 /**
  * What decides a file's result besides the file: recctl's version and built code, the schema's
- * text, the `--ignore` set, the hash rules. Null when the schema cannot be read (validation
+ * text, the `--ignore` set, the hash rules, the Python sources `stale-type` reads. Null when the schema cannot be read (validation
  * reports that itself).
  */
 export function cacheSalt(options: ValidateTaskOptions, rules: string): CacheSalt | null {
@@ -28,7 +29,9 @@ export function cacheSalt(options: ValidateTaskOptions, rules: string): CacheSal
     // The bundled schema is compiled into the precompiled validator, which the code digest covers.
     const schema = options.schemaFile === null ? "(bundled)" : readFileSync(options.schemaFile, "utf8");
     const code = codeDigest(CORE_DIR.pathname, [SCHEMA_VALIDATOR.pathname]);
-    return { version: VERSION, code, schema, ignore: options.ignore, rules };
+    const salt: CacheSalt = { version: VERSION, code, schema, ignore: options.ignore, rules };
+    if (options.python != null && !options.ignore.includes("stale-type")) salt.python = pythonSourcesDigest(options.python);
+    return salt;
   } catch {
     return null;
   }
