@@ -75,7 +75,7 @@ export async function validateCommand(opts: ValidateCommandOptions): Promise<Out
     if (problem !== null) output.err(`recctl: ${problem}`);
   }
   // The era matters to the summary only when the name hash was checked.
-  report(output, { reports, strict: opts.strict, rules: opts.ignore.includes("name-hash") ? null : rules });
+  report(output, { reports, strict: opts.strict, rules: opts.ignore.includes("name-hash") ? null : rules, repoRoot: opts.workspace.repo.dir });
   if (opts.cacheStats) (await import("../report/validate.js")).printCacheStats(output, cache);
   // Most of a tree unreachable: the era in use is likely the wrong one; say which names the most.
   const stale = reports.filter((r) => r.warnings.some((w) => w.rule === "name-hash")).map((r) => r.file);
