@@ -14,7 +14,8 @@ import { reporterFor, type FormatName } from "../report/index.js";
 import { rulesTask, type RulesChoice } from "../core/rules/detect.js";
 import { suggestEra, SUGGEST_ABOVE } from "../core/rules/suggest.js";
 import { printEraSuggestion } from "../report/rules.js";
-import { findPythonEnvironment, pythonNotices } from "../core/guard/pymodules.js";
+import { findPythonEnvironment, pythonNotices, type PythonSettings } from "../core/guard/pymodules.js";
+import { configValue, type LoadedConfig } from "../core/workspace/config.js";
 
 /** The validation task's module (core/validate.js); workers import it by this URL. */
 const VALIDATE_TASK = new URL("../core/validate.js", import.meta.url);
@@ -48,11 +49,19 @@ function wantsCache(opts: ValidateCommandOptions): boolean {
   return opts.paths.length === 0 || opts.paths.some((p) => isGlob(p) || statSync(resolve(p), { throwIfNoEntry: false })?.isDirectory() === true);
 }
 
+/** `[tool.recctl.stale-type]`: `packages` and `venv` (a path the config loader made absolute). */
+function pythonSettings(config: LoadedConfig | null): PythonSettings {
+  if (config === null) return {};
+  const packages = configValue(config, "stale-type", "packages")?.value;
+  const venv = configValue(config, "stale-type", "venv")?.value;
+  return { packages: Array.isArray(packages) ? (packages as string[]) : null, venv: typeof venv === "string" ? venv : null };
+}
+
 export async function validateCommand(opts: ValidateCommandOptions): Promise<Outcome> {
   const { output } = opts;
   const rules = await opts.workspace.rules();
   // stale-type reads the repository's Python sources (from its top level); without any, it costs nothing.
-  const python = opts.ignore.includes("stale-type") ? null : findPythonEnvironment(opts.workspace.repo.dir, opts.virtualEnv);
+  const python = opts.ignore.includes("stale-type") ? null : findPythonEnvironment(opts.workspace.repo.dir, opts.virtualEnv, pythonSettings(opts.workspace.config));
   const taskOptions = { schemaFile: opts.schema, ignore: opts.ignore, ...rulesTask(rules), python };
   const salt = wantsCache(opts) ? cacheSalt(taskOptions, taskOptions.layout ? "layout" : rules.era.id) : null;
   const cache = salt === null ? null : ResultCache.open(resolve(opts.cacheDir ?? join(opts.root, DEFAULT_CACHE_DIR)), opts.root, salt);
