@@ -263,3 +263,24 @@ test("show of a file that is not valid JSON exits 2 with file:line:col", () => {
   assert.match(r.stderr, /^recctl: truncated\.json:\d+:\d+: .*truncated/);
   assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
 });
+
+test("list: a file in a recordings folder that is not a recording is left out and counted on its own; filtered out and unreadable are told apart; the table fits $COLUMNS", (t) => {
+  const root = tempDir(t);
+  const dir = join(root, "tests", "integration", "x", "recordings");
+  mkdirSync(dir, { recursive: true });
+  // Two recordings (hand-checked: one of test_openai_completion, one tool invocation), a package.json, a broken file.
+  copyFileSync(join(SAMPLES, COMPLETION), join(dir, "0a2adfcbd0a23b2d7713b678c5fbf3eff74e4fbf0d1de5740bb983492bea9a2d.json"));
+  copyFileSync(join(SAMPLES, FILE_SEARCH), join(dir, "1e171766576921b1462c0773e012b63fbc42df98f9612af5eef7613e2b967900.json"));
+  writeFileSync(join(dir, "package.json"), '{"name": "not-a-recording"}\n');
+  writeFileSync(join(dir, "broken.json"), "{\n");
+  const all = recctl(["list", "--group-by", "none"], { cwd: root, env: { COLUMNS: "60" } });
+  assert.equal(all.code, 2, all.stderr); // the broken file is an error
+  assert.match(all.stderr, /broken\.json:\d+:\d+: invalid JSON: .*\(skipped\)/);
+  const lines = all.stdout.trimEnd().split("\n");
+  assert.equal(lines.at(-1), "2 recordings, 1 streamed; 1 unreadable; 1 file is not a recording (tests/integration/x/recordings/package.json)");
+  for (const line of lines.slice(0, -1)) assert.ok([...line].length <= 60, `${[...line].length}: ${line}`);
+  const filtered = recctl(["list", "--group-by", "none", "--test", "test_openai_completion"], { cwd: root });
+  assert.match(filtered.stdout, /^1 recording, \d streamed; 1 filtered out; 1 unreadable; 1 file is not a recording /m);
+  const json = recctl(["list", "--json"], { cwd: root });
+  assert.doesNotMatch(json.stdout, /package\.json/);
+});
