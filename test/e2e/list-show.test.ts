@@ -284,3 +284,28 @@ test("list: a file in a recordings folder that is not a recording is left out an
   const json = recctl(["list", "--json"], { cwd: root });
   assert.doesNotMatch(json.stdout, /package\.json/);
 });
+
+test("show on a model list names every model id (OpenAI models, Ollama tags), in order, in text and --json", () => {
+  const cases = [
+    `${CURRENT}/responses/recordings/models-db6488b384fe6067ad6e601d23843e2fee0525bebe03ffb49ff273cd1f234213-c99eb79a.json`,
+    "2025-09-responses-layout/tests/integration/recordings/responses/models-4a3a4447b16b-3057338f.json",
+  ];
+  for (const file of cases) {
+    // The ids as the file holds them, read with plain JSON.parse.
+    const body = (JSON.parse(readFileSync(join(SAMPLES, file), "utf8")) as { response: { body: unknown } }).response.body;
+    const items = (Array.isArray(body) ? body : [body]).flatMap((b) => {
+      const d = (b as { __data__?: Record<string, unknown> }).__data__ ?? (b as Record<string, unknown>);
+      return Array.isArray(d["models"]) ? (d["models"] as Record<string, unknown>[]) : [d];
+    });
+    const expected = items.map((m) => String(m["id"] ?? m["model"] ?? m["name"]));
+    assert.ok(expected.length > 0, file);
+    const r = recctl(["show", file], { cwd: SAMPLES });
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split("\n");
+    const at = lines.findIndex((l) => /^models {4}\d+$/.test(l));
+    assert.equal(lines[at], `models    ${expected.length}`, r.stdout);
+    assert.deepEqual(lines.slice(at + 1, at + 1 + expected.length), expected.map((id) => `  ${id}`));
+    const json = JSON.parse(recctl(["show", "--json", file], { cwd: SAMPLES }).stdout) as { response: { models: string[] } };
+    assert.deepEqual(json.response.models, expected);
+  }
+});
