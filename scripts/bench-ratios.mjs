@@ -7,8 +7,8 @@
  *
  *   --runs N          timed pairs per row (default 9 for start-up rows, 5 for whole-tree rows)
  *   --only S          run only the rows whose id or work contains S (e.g. --only show)
- *   --json            print the results as JSON instead of the table, and write them to
- *                     bench-corpus/bench-ratios.json
+ *   --json            print the results as JSON instead of the table (every run writes them
+ *                     to bench-corpus/bench-ratios.json, as bench.mjs does bench-results.json)
  *   --save-baseline   write this run's ratios to scripts/bench-ratios-baseline.json
  *   --check           compare the ratios with scripts/bench-ratios-baseline.json: exit 1 when
  *                     any ratio regressed by more than 10% (timing is noisy: not run in CI)
@@ -453,9 +453,9 @@ const results = {
   rows,
   check: opts.check ? { baseline: path.relative(REPO, BASELINE), threshold: REGRESSION, rows: checked, regressions } : null,
 };
+fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
+fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 if (opts.json) {
-  fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
-  log(`results written: ${path.relative(REPO, RESULTS)}`);
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 } else {
   const ms = (v) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(0)} ms`);
@@ -486,6 +486,7 @@ if (opts.json) {
     L.push("", `--check against ${path.relative(REPO, BASELINE)} (fails when a ratio is more than ${Math.round((REGRESSION - 1) * 100)}% worse):`);
     for (const c of checked) L.push(`- ${c.id}: ${c.ratio.toFixed(2)}× vs ${c.baseline === null ? "— (not in the baseline)" : `${c.baseline.toFixed(2)}× → ${c.change > 1 ? `${((c.change - 1) * 100).toFixed(0)}% worse` : `${((1 - c.change) * 100).toFixed(0)}% better`}${c.regressed ? " ✖ REGRESSED" : ""}`}`);
   }
+  L.push("", `Results: ${path.relative(REPO, RESULTS)}`);
   process.stdout.write(`${L.join("\n")}\n`);
 }
 if (regressions.length) { log(`--check: regressed by more than 10%: ${regressions.join(", ")}`); process.exitCode = 1; }
