@@ -30,8 +30,9 @@
  * Anchors:
  *   node -e 0        the start-up floor: the same node binary doing nothing
  *   ajv-cli          node_modules/.bin/ajv, schemas/recording.schema.json, the same files
- *   jq               find <tree> -path '* /recordings/*' -name '*.json' -exec jq -r
- *                    '[.test_id, .request.body.model] | @tsv' {} +   (one jq per batch)
+ *   jq               find <tree> -path <anything>/recordings/<anything> -name '*.json'
+ *                    -exec jq -r '[.test_id, .request.body.model] | @tsv' {} +
+ *                    (one jq per batch, as a user would; the exact command is in the notes)
  *   list --json      recctl's own scan of the same tree, for prune --collected
  *   normalize_recordings.py --dry-run   the maintainers' script (../shared/reference/scripts),
  *                    run with python3 from a copy of the tree made of hard links (it looks for
@@ -191,7 +192,8 @@ function ensurePyTree() {
   if (sh("python3", ["--version"]).status !== 0) return { error: "n/a (no python3)" };
   const root = path.join(CORPUS_DIR, ".ratios", "normalize-py");
   const stampPath = path.join(REPO, root, "stamp.json");
-  const stamp = JSON.stringify({ real: real.manifest, script: fs.statSync(PY_SCRIPT).mtimeMs });
+  // a regenerated tree (a new manifest file) gets new inodes: the hard links would keep the old ones
+  const stamp = JSON.stringify({ real: real.manifest, at: fs.statSync(path.join(REPO, real.dir, "corpus-manifest.json")).mtimeMs, script: fs.statSync(PY_SCRIPT).mtimeMs });
   const fresh = !opts.fresh && fs.existsSync(stampPath) && fs.readFileSync(stampPath, "utf8") === stamp;
   if (!fresh) {
     log(`copying ${real.dir} (hard links) for normalize_recordings.py …`);
@@ -429,6 +431,9 @@ if (opts.check) {
       checked.push({ id: r.id, ratio: r.ratio, baseline: b.ratio, change: Number(change.toFixed(3)), regressed });
       if (regressed) regressions.push(r.id);
     }
+    for (const id of Object.keys(base.ratios ?? {})) {
+      if (!ratioRows.some((r) => r.id === id)) checked.push({ id, ratio: null, baseline: base.ratios[id].ratio, change: null, regressed: false });
+    }
   }
 }
 if (opts.saveBaseline) {
@@ -484,7 +489,7 @@ if (opts.json) {
   }
   if (opts.check && checked.length) {
     L.push("", `--check against ${path.relative(REPO, BASELINE)} (fails when a ratio is more than ${Math.round((REGRESSION - 1) * 100)}% worse):`);
-    for (const c of checked) L.push(`- ${c.id}: ${c.ratio.toFixed(2)}× vs ${c.baseline === null ? "— (not in the baseline)" : `${c.baseline.toFixed(2)}× → ${c.change > 1 ? `${((c.change - 1) * 100).toFixed(0)}% worse` : `${((1 - c.change) * 100).toFixed(0)}% better`}${c.regressed ? " ✖ REGRESSED" : ""}`}`);
+    for (const c of checked) L.push(c.ratio === null ? `- ${c.id}: not measured in this run (baseline ${c.baseline.toFixed(2)}×)` : `- ${c.id}: ${c.ratio.toFixed(2)}× vs ${c.baseline === null ? "— (not in the baseline)" : `${c.baseline.toFixed(2)}× → ${c.change > 1 ? `${((c.change - 1) * 100).toFixed(0)}% worse` : `${((1 - c.change) * 100).toFixed(0)}% better`}${c.regressed ? " ✖ REGRESSED" : ""}`}`);
   }
   L.push("", `Results: ${path.relative(REPO, RESULTS)}`);
   process.stdout.write(`${L.join("\n")}\n`);
