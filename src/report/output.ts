@@ -3,6 +3,7 @@
  * chalk's rules (TTY, NO_COLOR, FORCE_COLOR) and `--no-color`.
  */
 import { isStreamPath } from "../core/read.js";
+import type { FileFailure } from "../core/types.js";
 import { relative } from "node:path";
 import type { ChalkInstance } from "chalk";
 import { DEFAULT_PATTERN, foundNothing, isGlob, type Discovery, type Skipped } from "../core/discover.js";
@@ -59,9 +60,13 @@ export function located(output: Output, file: string, line: number | null, colum
   return line === null ? output.path(file) : `${output.path(file)}:${line}:${column ?? 1}`;
 }
 
-/** One stderr line for a file that could not be read or parsed: `recctl: file:line:col: message`. */
-export function printFileError(output: Output, error: { file: string; message: string; line: number | null; column: number | null }, suffix = ""): void {
-  output.err(`recctl: ${located(output, error.file, error.line, error.column)}: ${error.message}${suffix}`);
+/**
+ * One stderr line for a file that could not be read or parsed: `recctl: file:line:col: message`.
+ * Takes the one failure type (core/types.ts `FileFailure`) or a thrown `RecordingError`.
+ */
+export function printFileError(output: Output, failure: FileFailure | { file: string; message: string; line: number | null; column: number | null }, suffix = ""): void {
+  const message = "error" in failure ? failure.error : failure.message;
+  output.err(`recctl: ${located(output, failure.file, failure.line, failure.column)}: ${message}${suffix}`);
 }
 
 /** A ref that matched nothing or too much: the message, then the candidates, one per line. */

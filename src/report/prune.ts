@@ -67,7 +67,7 @@ export function printPruneNotices(output: Output, result: PruneResult): void {
   const c = output.color;
   for (const u of result.unreadable) {
     const loc = u.line === null ? "" : `:${u.line}:${u.column ?? 1}`;
-    output.err(`recctl: ${output.path(u.file)}${loc}: ${u.unreadable} (not judged, never removed)`);
+    output.err(`recctl: ${output.path(u.file)}${loc}: ${u.error} (not judged, never removed)`);
   }
   for (const e of result.indexErrors) output.err(`recctl: legacy index ${e.message} (not judged)`);
   for (const n of result.notices) output.err(`recctl: ${c.yellow("note")}: ${n}`);
@@ -212,7 +212,7 @@ function json(output: Output, result: PruneResult): void {
       reasons: ["index-orphan"],
       ...outcome(result.removal?.rows[i]),
     })),
-    unreadable: result.unreadable.map((u) => ({ file: output.path(u.file), error: u.unreadable, line: u.line, column: u.column })),
+    unreadable: result.unreadable.map((u) => ({ file: output.path(u.file), error: u.error, rule: u.rule, line: u.line, column: u.column })),
     partial:
       result.partial === null
         ? null
