@@ -5,7 +5,8 @@ import { runParallel } from "../core/parallel.js";
 import { isFailure, prepareTask, type RecordingSummary } from "../core/summary.js";
 import { reporterFor } from "../report/index.js";
 import type { GroupBy } from "../report/list.js";
-import { printDiscovery, printFileError } from "../report/output.js";
+import { printDiscovery } from "../report/output.js";
+import type { FileFailure } from "../core/types.js";
 
 export interface ListFilters {
   test: string | null;
@@ -30,15 +31,12 @@ export async function listCommand(opts: ListCommandOptions): Promise<Outcome> {
   printDiscovery(output, found, opts.paths, opts.root, opts.workspace.allowEmpty);
   const results = await runParallel(found.files, undefined, { url: new URL("../core/summary.js", import.meta.url), prepare: prepareTask });
   const rows: RecordingSummary[] = [];
-  let failed = found.missing.length > 0 || emptyRunFails(found, opts.workspace.allowEmpty);
+  const failures: FileFailure[] = [];
   for (const r of results) {
-    if (isFailure(r)) {
-      printFileError(output, { file: r.file, message: r.error, line: r.line, column: r.column }, " (skipped)");
-      failed = true;
-    } else if (keep(r, opts.filters)) {
-      rows.push(r);
-    }
+    if (isFailure(r)) failures.push(r);
+    else if (keep(r, opts.filters)) rows.push(r);
   }
-  (await reporterFor("list", opts))(output, { rows, groupBy: opts.groupBy, scanned: found.files.length });
+  (await reporterFor("list", opts))(output, { rows, failures, groupBy: opts.groupBy, scanned: found.files.length });
+  const failed = found.missing.length > 0 || emptyRunFails(found, opts.workspace.allowEmpty) || failures.length > 0;
   return failed ? "error" : "ok";
 }

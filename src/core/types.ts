@@ -100,3 +100,18 @@ export interface FileFailure {
 export function isFileFailure<T extends object>(r: T | FileFailure): r is FileFailure {
   return "error" in r && typeof r.error === "string" && "rule" in r;
 }
+
+/** A `<ref>` that named no recording, or several: `{ref, error, candidates}` in `--json`. */
+export interface RefFailure {
+  ref: string;
+  error: string;
+  /** The recordings an ambiguous prefix matched (absolute paths); empty when it matched none. */
+  candidates: string[];
+}
+
+/** What a command could not do for one of its inputs: a file it could not read, or a ref it could not resolve. */
+export type InputFailure = FileFailure | RefFailure;
+
+export function isRefFailure(f: InputFailure): f is RefFailure {
+  return "ref" in f;
+}

@@ -289,8 +289,9 @@ function json(output: Output, report: ChangesReport): void {
   };
   const { base, head } = result.rules;
   Object.assign(document, rulesJson(head), { base_rules: base.era.id, base_rules_source: base.source });
-  if (report.check !== null) document["check"] = { strict: report.check.strict, failed: result.files.some((f) => failsCheck(f, report.check?.strict ?? false)) };
-  if (reversion !== null) document["reverted"] = { files: reversion.files.map((f) => output.path(join(result.top, f))), written: reversion.written };
+  // Present whatever the options (null when not asked): the shape never depends on them.
+  document["check"] = report.check === null ? null : { strict: report.check.strict, failed: result.files.some((f) => failsCheck(f, report.check?.strict ?? false)) };
+  document["reverted"] = reversion === null ? null : { files: reversion.files.map((f) => output.path(join(result.top, f))), written: reversion.written };
   printJson(output, document);
 }
 

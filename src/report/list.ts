@@ -1,7 +1,8 @@
 /** Reporters for `list`: a cli-table3 table per group with a summary line, or the SPEC JSON rows. */
 import Table from "cli-table3";
 import type { RecordingSummary } from "../core/summary.js";
-import { printJson, type Output } from "./output.js";
+import type { FileFailure } from "../core/types.js";
+import { failuresJson, printFailures, printJson, type Output } from "./output.js";
 import type { Reporters } from "./index.js";
 
 export type GroupBy = "test" | "model" | "endpoint" | "none";
@@ -10,6 +11,8 @@ export type GroupBy = "test" | "model" | "endpoint" | "none";
 export interface ListReport {
   /** The rows the filters kept. */
   rows: readonly RecordingSummary[];
+  /** Files that could not be read (left out of the rows). */
+  failures: readonly FileFailure[];
   groupBy: GroupBy;
   /** How many files were found (the summary counts what was filtered out). */
   scanned: number;
@@ -58,8 +61,9 @@ function renderTable(head: string[], rows: Cell[][], coloured: boolean): string 
   return parts.join("\n");
 }
 
-function text(output: Output, { rows, groupBy: by, scanned }: ListReport): void {
+function text(output: Output, { rows, failures, groupBy: by, scanned }: ListReport): void {
   const c = output.color;
+  printFailures(output, failures, " (skipped)");
   const groups = new Map<string, RecordingSummary[]>();
   for (const row of rows) {
     const key = groupKey(row, by);
@@ -96,8 +100,14 @@ function text(output: Output, { rows, groupBy: by, scanned }: ListReport): void 
   );
 }
 
-function json(output: Output, { rows }: ListReport): void {
-  printJson(output, rows.map((r) => ({ ...r, file: output.path(r.file) })));
+/** `{summary:{scanned, listed, streamed, unreadable}, recordings:[…], errors:[…]}`. */
+function json(output: Output, { rows, failures, scanned }: ListReport): void {
+  printFailures(output, failures, " (skipped)");
+  printJson(output, {
+    summary: { scanned, listed: rows.length, streamed: rows.filter((r) => r.streaming === true).length, unreadable: failures.length },
+    recordings: rows.map((r) => ({ ...r, file: output.path(r.file) })),
+    errors: failuresJson(output, failures),
+  });
 }
 
 export const listReporters: Reporters<"list"> = { text, json };

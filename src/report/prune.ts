@@ -5,7 +5,7 @@ import { basename } from "node:path";
 import { describeDate } from "../core/rehash/index.js";
 import { ORPHAN_REASONS, type Guard, type Kept, type IndexOrphan, type Orphan, type OrphanReason, type PruneResult, type RemovalOutcome } from "../core/prune/index.js";
 import type { RepoRootSource } from "../core/repo-root.js";
-import { printJson, type Output } from "./output.js";
+import { failuresJson, printJson, type Output } from "./output.js";
 import type { Reporters } from "./index.js";
 import { printStaleTemps } from "./write.js";
 
@@ -172,6 +172,7 @@ function json(output: Output, result: PruneResult): void {
   const outcome = (o: RemovalOutcome | undefined): { deleted: boolean; error?: string } =>
     o === undefined || o.removed ? { deleted: o?.removed ?? false } : { deleted: false, error: o.message ?? "unknown error" };
   printJson(output, {
+    ...rulesJson(result.rules),
     summary: {
       scanned: result.scanned,
       orphans: result.orphans.length + result.indexOrphans.length,
@@ -180,7 +181,6 @@ function json(output: Output, result: PruneResult): void {
       by_reason: reasonCounts(result),
       unreadable: result.unreadable.length,
       failed: failures(result),
-      ...rulesJson(result.rules),
     },
     orphans: result.orphans.map((o, i) => ({
       file: output.path(o.file),
@@ -212,7 +212,7 @@ function json(output: Output, result: PruneResult): void {
       reasons: ["index-orphan"],
       ...outcome(result.removal?.rows[i]),
     })),
-    unreadable: result.unreadable.map((u) => ({ file: output.path(u.file), error: u.error, rule: u.rule, line: u.line, column: u.column })),
+    errors: failuresJson(output, result.unreadable),
     partial:
       result.partial === null
         ? null
