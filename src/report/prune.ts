@@ -169,8 +169,9 @@ function text(output: Output, result: PruneResult): void {
 // json
 
 function json(output: Output, result: PruneResult): void {
-  const outcome = (o: RemovalOutcome | undefined): { deleted: boolean; error?: string } =>
-    o === undefined || o.removed ? { deleted: o?.removed ?? false } : { deleted: false, error: o.message ?? "unknown error" };
+  // `error` is null unless a removal was tried and failed: every row has the same members.
+  const outcome = (o: RemovalOutcome | undefined): { deleted: boolean; error: string | null } =>
+    o === undefined || o.removed ? { deleted: o?.removed ?? false, error: null } : { deleted: false, error: o.message ?? "unknown error" };
   printJson(output, {
     ...rulesJson(result.rules),
     summary: {
@@ -188,9 +189,10 @@ function json(output: Output, result: PruneResult): void {
       request_hash: o.requestHash,
       test_id: o.test_id,
       reasons: o.reasons,
-      ...(o.superseded === null ? {} : { superseded_by: output.path(o.superseded.by), responses_differ: o.superseded.responsesDiffer }),
+      superseded_by: o.superseded === null ? null : output.path(o.superseded.by),
+      responses_differ: o.superseded === null ? null : o.superseded.responsesDiffer,
       ...(o.kept === null
-        ? {}
+        ? { kept: null }
         : {
             kept: {
               twin: output.path(o.kept.twin),
@@ -203,7 +205,7 @@ function json(output: Output, result: PruneResult): void {
             },
           }),
       // A kept orphan is never tried: not a failure.
-      ...(o.kept === null ? outcome(result.removal?.files[i]) : { deleted: false }),
+      ...(o.kept === null ? outcome(result.removal?.files[i]) : { deleted: false, error: null }),
     })),
     index_orphans: result.indexOrphans.map((r, i) => ({
       index: output.path(r.indexPath),
