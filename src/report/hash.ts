@@ -33,8 +33,6 @@ export interface HashReport {
   skipped: readonly Skipped[];
   /** `--explain`: the normalized JSON that is hashed, too. */
   explain: boolean;
-  /** Several refs, or a folder or glob (the text output does not change; JSON is always `{hashes:[…]}`). */
-  many: boolean;
   rules: RulesInUse;
 }
 
