@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { test } from "node:test";
 import { Ajv, type ValidateFunction } from "ajv";
 import { CHANGE_STATUSES } from "../../src/core/changes/index.js";
@@ -112,6 +113,12 @@ test("a schema can fail: an extra member, a missing one, a wrong type or an unkn
   const rehash = validatorOf("rehash");
   const row = { file: "a", to: "b", action: "move", reason: "", candidates: [], winner: null, done: null };
   assert.equal(rehash({ rules: "2026-04-09", rules_source: "option", summary: {}, files: [row], errors: [] }), false);
+});
+
+test("the schema files are what scripts/output-schemas.mjs writes (edit the script, then run it)", async () => {
+  const script = pathToFileURL(join(REPO, "scripts", "output-schemas.mjs")).href;
+  const { SCHEMAS: written } = (await import(script)) as { SCHEMAS: Record<string, unknown> };
+  for (const c of COMMANDS) assert.deepEqual(schemaOf(c), written[c], `schemas/output/${c}.schema.json is stale: node scripts/output-schemas.mjs`);
 });
 
 test("the schemas' enums are the core's lists", () => {
