@@ -101,7 +101,7 @@ test("--json goes before or after the command alike (a global option)", async ()
   const before = await cli("--json", "hash", file);
   const after = await cli("hash", file, "--json");
   assert.equal(before.stdout, after.stdout);
-  assert.equal((JSON.parse(after.stdout) as { kind: string }).kind, "inference");
+  assert.equal((JSON.parse(after.stdout) as { hashes: { kind: string }[] }).hashes[0]?.kind, "inference");
 });
 
 test("a reference that matches nothing is an error", async () => {
@@ -199,8 +199,8 @@ test("--rules 2025-10-04 hashes as that recorder did (the hash the recorder's ow
   assert.ok(typeof expected === "string");
   const r = await cli("--json", "hash", "--rules", "2025-10-04", join(FIXTURES, sample));
   assert.equal(r.outcome, "findings", r.stderr); // the file is named by the newest rules, which disagree
-  const doc = JSON.parse(r.stdout) as { hash: string; rules: string };
-  assert.equal(doc.hash, expected);
+  const doc = JSON.parse(r.stdout) as { hashes: { hash: string }[]; rules: string };
+  assert.equal(doc.hashes[0]?.hash, expected);
   assert.equal(doc.rules, "2025-10-04");
   for (const command of [["hash", CHAT_STREAM], ["show", CHAT_STREAM], ["validate", CHAT_STREAM], ["prune"], ["rehash"]]) {
     const bad = await cli("--root", join(FIXTURES, "prune"), ...command, "--rules", "yesterday");

@@ -6,9 +6,9 @@ import { diffRecordings, diffSide, IgnoreError, markHashRelevant, parseIgnore, t
 import { hasherOf, type RulesChoice, type RulesInUse } from "../core/rules/detect.js";
 import { isStreamPath } from "../core/read.js";
 import type { Workspace } from "../core/workspace/index.js";
-import { exactRequest, isObject, readRecording, RecordingError, type Recording } from "../core/recording.js";
+import { exactRequest, failureOf, isObject, readRecording, RecordingError, type Recording } from "../core/recording.js";
+import type { InputFailure } from "../core/types.js";
 import { reporterFor } from "../report/index.js";
-import { printFileError, printRefError, type Output } from "../report/output.js";
 
 export interface DiffCommandOptions extends CommonOptions {
   a: string;
@@ -31,28 +31,23 @@ async function locate(ref: string, ws: Workspace): Promise<string> {
   return resolveRef(ref, ws);
 }
 
-/** A recording's parsed document, or null after saying on stderr why there is none. */
-async function load(ref: string, ws: Workspace, output: Output): Promise<{ file: string; data: unknown; rec: Recording } | null> {
+/** A recording's parsed document, or why there is none (returned, printed by the reporter). */
+async function load(ref: string, ws: Workspace): Promise<{ file: string; data: unknown; rec: Recording } | InputFailure> {
   let file: string;
   try {
     file = await locate(ref, ws);
   } catch (err) {
-    const { RefError } = await import("../core/resolve.js");
+    const { RefError, refFailureOf } = await import("../core/resolve.js");
     if (!(err instanceof RefError)) throw err;
-    printRefError(output, err);
-    return null;
+    return refFailureOf(err);
   }
   try {
     const rec = await readRecording(file);
-    if (!isObject(rec.data)) {
-      output.err(`recctl: ${output.path(file)}: not a recording (expected a JSON object)`);
-      return null;
-    }
+    if (!isObject(rec.data)) return { file, error: "not a recording (expected a JSON object)", rule: "schema", line: null, column: null };
     return { file, data: rec.data, rec };
   } catch (err) {
     if (!(err instanceof RecordingError)) throw err;
-    printFileError(output, err);
-    return null;
+    return failureOf(file, err);
   }
 }
 
@@ -72,8 +67,12 @@ export async function diffCommand(opts: DiffCommandOptions): Promise<Outcome> {
     output.err("recctl: diff: both sides read standard input, which holds one recording; give one side as a file (or use <(…) for each)");
     return "error";
   }
-  const [a, b] = await Promise.all([load(opts.a, opts.workspace, output), load(opts.b, opts.workspace, output)]);
-  if (a === null || b === null) return "error";
+  const [a, b] = await Promise.all([load(opts.a, opts.workspace), load(opts.b, opts.workspace)]);
+  if ("error" in a || "error" in b) {
+    const failures = [a, b].filter((side): side is InputFailure => "error" in side);
+    (await reporterFor("diff", opts))(output, { a: "file" in a ? a.file : opts.a, b: "file" in b ? b.file : opts.b, diff: null, failures, ignored: opts.ignore, rules: null });
+    return "error";
+  }
   const diff = diffRecordings(diffSide(a.data, options), diffSide(b.data, options), options);
   // Each request difference says whether it changes the hash under the rules in use.
   let rules: RulesInUse | null = null;
@@ -82,6 +81,6 @@ export async function diffCommand(opts: DiffCommandOptions): Promise<Outcome> {
     const hasher = hasherOf(rules);
     markHashRelevant(diff.request, exactRequest(a.rec), exactRequest(b.rec), (input) => hasher(input, a.file));
   }
-  (await reporterFor("diff", opts))(output, { a: a.file, b: b.file, diff, rules });
+  (await reporterFor("diff", opts))(output, { a: a.file, b: b.file, diff, failures: [], ignored: opts.ignore, rules });
   return diff.same ? "ok" : "findings";
 }

@@ -10,6 +10,7 @@ import { hasherOf, type RulesChoice } from "../core/rules/detect.js";
 import { buildIndex, explainMiss, findMisses, givenRequest, type CapturedRequest, type ExplainedMiss, type Miss } from "../core/explain/index.js";
 import { ReadError, readText, STDIN } from "../core/read.js";
 import { RecordingError } from "../core/recording.js";
+import type { FileFailure } from "../core/types.js";
 import { reporterFor } from "../report/index.js";
 import { printFileError, type Output } from "../report/output.js";
 
@@ -24,9 +25,9 @@ export interface ExplainCommandOptions extends CommonOptions {
 }
 
 /** Each input's misses; unreadable inputs are reported and make the run an error. */
-async function readInputs(files: readonly string[], output: Output, cwd: string): Promise<{ misses: Miss[]; failed: boolean }> {
+async function readInputs(files: readonly string[], output: Output, cwd: string): Promise<{ misses: Miss[]; failures: FileFailure[] }> {
   const misses: Miss[] = [];
-  let failed = false;
+  const failures: FileFailure[] = [];
   for (const f of files.length === 0 ? ["-"] : files) {
     let text: string;
     if (f === "-" && process.stdin.isTTY) output.err("recctl: reading the log from standard input (paste it, then Ctrl-D)");
@@ -34,13 +35,12 @@ async function readInputs(files: readonly string[], output: Output, cwd: string)
       text = readText(f === "-" ? STDIN : resolve(cwd, f));
     } catch (err) {
       if (!(err instanceof ReadError)) throw err;
-      output.err(`recctl: ${output.path(f)}: ${err.message}`);
-      failed = true;
+      failures.push({ file: f === "-" ? "-" : resolve(cwd, f), error: err.message, rule: "io", line: null, column: null });
       continue;
     }
     misses.push(...findMisses(text, f === "-" ? "<stdin>" : output.path(f)));
   }
-  return { misses, failed };
+  return { misses, failures };
 }
 
 /** Which miss `--request` belongs to: the only one, else the one whose hash its request has. */
@@ -61,10 +61,12 @@ export async function explainCommand(opts: ExplainCommandOptions): Promise<Outco
   const { output } = opts;
   const rules = await opts.workspace.rules();
   const hasher = hasherOf(rules);
-  const { misses, failed } = await readInputs(opts.files, output, opts.workspace.cwd);
+  const { misses, failures } = await readInputs(opts.files, output, opts.workspace.cwd);
+  const failed = failures.length > 0;
   if (misses.length === 0) {
     const where = opts.files.length === 0 ? "standard input" : opts.files.join(" ");
     if (!failed) output.err(`recctl: no replay miss found in ${where} (looked for the recorder's "Recording not found for …" messages)`);
+    (await reporterFor("explain", opts))(output, { misses: [], failures, rules });
     return "error";
   }
   let given = new Map<Miss, CapturedRequest>();
@@ -88,7 +90,7 @@ export async function explainCommand(opts: ExplainCommandOptions): Promise<Outco
   const explained: ExplainedMiss[] = misses.map((miss) =>
     explainMiss(miss, index, given.get(miss) ?? null, { limit: opts.candidates, hasher, rules: rules.era.rules, era: rules.era, show: (f) => output.path(f) }),
   );
-  (await reporterFor("explain", opts))(output, { misses: explained, rules });
+  (await reporterFor("explain", opts))(output, { misses: explained, failures, rules });
   if (failed) return "error";
   return explained.some((m) => m.candidates.length === 0 && m.verdict.kind !== "recorded") ? "findings" : "ok";
 }

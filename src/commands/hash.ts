@@ -29,7 +29,7 @@ export async function hashFile(file: string, era: Era = NEWEST_ERA): Promise<Has
     verdict: result.status,
     normalized: result.normalized,
     note: result.note,
-    rules: era.id,
+    era: era.id,
     origin: rec.name !== null && isUnreachable(result) ? originOf(input, rec.name, result) : null,
   };
 }
@@ -37,8 +37,8 @@ export async function hashFile(file: string, era: Era = NEWEST_ERA): Promise<Has
 export async function hashCommand(opts: HashCommandOptions): Promise<Outcome> {
   const { output } = opts;
   const rules = await opts.workspace.rules();
-  const { rows, failed, expanded } = await perFile(opts, (file) => hashFile(file, rules.eraFor(file)));
-  (await reporterFor("hash", opts))(output, { rows, explain: opts.explain, many: opts.refs.length !== 1 || expanded, rules });
-  if (failed) return "error";
+  const { rows, failures, skipped } = await perFile(opts, (file) => hashFile(file, rules.eraFor(file)));
+  (await reporterFor("hash", opts))(output, { rows, failures, skipped, explain: opts.explain, rules });
+  if (failures.length > 0) return "error";
   return rows.every((r) => r.matches || r.name_hash === null) ? "ok" : "findings";
 }

@@ -5,7 +5,8 @@ import { runParallel } from "../core/parallel.js";
 import { isFailure, prepareTask, type RecordingSummary } from "../core/summary.js";
 import { reporterFor } from "../report/index.js";
 import type { GroupBy } from "../report/list.js";
-import { printDiscovery, printFileError } from "../report/output.js";
+import { printDiscovery } from "../report/output.js";
+import type { FileFailure } from "../core/types.js";
 
 export interface ListFilters {
   test: string | null;
@@ -30,22 +31,16 @@ export async function listCommand(opts: ListCommandOptions): Promise<Outcome> {
   printDiscovery(output, found, opts.paths, opts.root, opts.workspace.allowEmpty);
   const results = await runParallel(found.files, undefined, { url: new URL("../core/summary.js", import.meta.url), prepare: prepareTask });
   const rows: RecordingSummary[] = [];
-  let failed = found.missing.length > 0 || emptyRunFails(found, opts.workspace.allowEmpty);
-  let unreadable = 0;
+  const failures: FileFailure[] = [];
   const notRecordings: string[] = [];
   for (const r of results) {
-    if (isFailure(r)) {
-      printFileError(output, { file: r.file, message: r.error, line: r.line, column: r.column }, " (skipped)");
-      unreadable++;
-      failed = true;
-    } else if (!r.recording) {
-      // Found by the pattern, but no request and response: validate reports it; list leaves it out.
-      notRecordings.push(r.file);
-    } else if (keep(r, opts.filters)) {
-      rows.push(r);
-    }
+    if (isFailure(r)) failures.push(r);
+    // Found by the pattern, but no request and response: validate reports it; list leaves it out.
+    else if (!r.recording) notRecordings.push(r.file);
+    else if (keep(r, opts.filters)) rows.push(r);
   }
-  const counts = { scanned: found.files.length, unreadable, notRecordings, filteredOut: found.files.length - unreadable - notRecordings.length - rows.length };
-  (await reporterFor("list", opts))(output, { rows, groupBy: opts.groupBy, ...counts });
+  const filteredOut = found.files.length - failures.length - notRecordings.length - rows.length;
+  (await reporterFor("list", opts))(output, { rows, failures, groupBy: opts.groupBy, scanned: found.files.length, notRecordings, filteredOut });
+  const failed = found.missing.length > 0 || emptyRunFails(found, opts.workspace.allowEmpty) || failures.length > 0;
   return failed ? "error" : "ok";
 }

@@ -24,14 +24,11 @@ export async function answerOf(file: string): Promise<AnswerRow | SkippedRow> {
 
 export async function reassembleCommand(opts: ReassembleCommandOptions): Promise<Outcome> {
   const { output } = opts;
-  const { rows, failed, expanded, files } = await perFile<AnswerRow | SkippedRow>(opts, answerOf);
+  const { rows, failures, skipped, expanded, files } = await perFile<AnswerRow | SkippedRow>(opts, answerOf);
   const single = opts.refs.length === 1 && files.length === 1 && !expanded;
+  (await reporterFor("reassemble", opts))(output, { rows, failures, skipped, many: !single });
+  // One ref and nothing to show is an error (SPEC); in a batch, a file without text is skipped.
   const only = rows[0];
-  if (single && only !== undefined && "reason" in only) {
-    // One ref and nothing to show: a clear line and exit 2 (SPEC).
-    output.err(`recctl: ${output.path(only.file)} ${only.reason}`);
-    return "error";
-  }
-  (await reporterFor("reassemble", opts))(output, { rows, many: !single });
-  return failed ? "error" : "ok";
+  if (single && only !== undefined && "reason" in only) return "error";
+  return failures.length > 0 ? "error" : "ok";
 }

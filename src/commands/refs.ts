@@ -1,34 +1,33 @@
 /** Shared by commands that take several refs (hash, reassemble): resolve, then read each file. */
 import type { CommonOptions } from "../options.js";
-import { RecordingError } from "../core/recording.js";
-import { resolveMany } from "../core/resolve.js";
-import { printFileError, printRefError, printSkipped } from "../report/output.js";
+import type { Skipped } from "../core/discover.js";
+import { failureOf, RecordingError } from "../core/recording.js";
+import { refFailureOf, resolveMany } from "../core/resolve.js";
+import type { InputFailure } from "../core/types.js";
 
 export interface PerFile<R> {
   rows: R[];
-  /** A ref matched nothing, or a file could not be read: the command exits 2. */
-  failed: boolean;
+  /** Refs that matched nothing or too much, files that could not be read: the command exits 2. */
+  failures: InputFailure[];
   /** A ref was a directory or glob: the output is a batch even when one file matched. */
   expanded: boolean;
   files: string[];
+  /** Found and left alone (FIFOs, sockets). */
+  skipped: Skipped[];
 }
 
-/** Resolves the refs and runs `each` on every file; unreadable ones are one stderr line each. */
+/** Resolves the refs and runs `each` on every file; what could not be resolved or read is returned, not printed. */
 export async function perFile<R>(opts: CommonOptions & { refs: string[] }, each: (file: string) => Promise<R>): Promise<PerFile<R>> {
-  const { output } = opts;
   const { files, errors, expanded, skipped } = await resolveMany(opts.refs, opts.workspace);
-  for (const e of errors) printRefError(output, e);
-  printSkipped(output, skipped);
+  const failures: InputFailure[] = errors.map(refFailureOf);
   const rows: R[] = [];
-  let failed = errors.length > 0;
   for (const file of files) {
     try {
       rows.push(await each(file));
     } catch (err) {
       if (!(err instanceof RecordingError)) throw err;
-      printFileError(output, err);
-      failed = true;
+      failures.push(failureOf(file, err));
     }
   }
-  return { rows, failed, expanded, files };
+  return { rows, failures, expanded, files, skipped };
 }

@@ -2,10 +2,9 @@
 import type { CommonOptions, Outcome } from "../options.js";
 import { inspect } from "../core/inspect.js";
 import { readText, ReadError } from "../core/read.js";
-import { readRecording, RecordingError } from "../core/recording.js";
-import { RefError, resolveRef } from "../core/resolve.js";
+import { failureOf, readRecording, RecordingError } from "../core/recording.js";
+import { RefError, refFailureOf, resolveRef } from "../core/resolve.js";
 import { reporterFor } from "../report/index.js";
-import { printMissHint } from "../report/show.js";
 import { printFileError, printRefError } from "../report/output.js";
 import type { RulesChoice } from "../core/rules/detect.js";
 
@@ -23,9 +22,11 @@ export async function showCommand(opts: ShowCommandOptions): Promise<Outcome> {
     file = await resolveRef(opts.ref, opts.workspace);
   } catch (err) {
     if (!(err instanceof RefError)) throw err;
-    // A hash that names nothing is most often a replay miss: explain finds the nearest recordings.
-    if (err.candidates.length === 0 && /^[0-9a-f]{4,64}$/i.test(opts.ref)) printMissHint(output, err.message);
-    else printRefError(output, err);
+    if (opts.raw) {
+      printRefError(output, err);
+      return "error";
+    }
+    (await reporterFor("show", opts))(output, { inspection: null, failures: [refFailureOf(err)], rules: await opts.workspace.rules() });
     return "error";
   }
   if (opts.raw) {
@@ -38,14 +39,15 @@ export async function showCommand(opts: ShowCommandOptions): Promise<Outcome> {
       return "error";
     }
   }
+  const rules = await opts.workspace.rules();
+  const report = reporterFor("show", opts);
   try {
     const rec = await readRecording(file);
-    const rules = await opts.workspace.rules();
-    (await reporterFor("show", opts))(output, { inspection: inspect(rec, rules.eraFor(file)), rules });
+    (await report)(output, { inspection: inspect(rec, rules.eraFor(file)), failures: [], rules });
     return "ok";
   } catch (err) {
     if (!(err instanceof RecordingError)) throw err;
-    printFileError(output, err);
+    (await report)(output, { inspection: null, failures: [failureOf(file, err)], rules });
     return "error";
   }
 }

@@ -23,7 +23,7 @@ export interface Inspection {
   /** The one verdict (core/rules/verdict.ts). */
   verdict: VerdictStatus;
   /** The era whose hash rules computed `hash`. */
-  rules: string;
+  era: string;
   /** The eras whose rules give the file's name, when it disagrees with `hash` (maybe none). */
   named_by: string[] | null;
   /** Why the name disagrees: which era named it and what changed since, or that none did. */
@@ -175,7 +175,7 @@ export function inspect(rec: Recording, era: Era = NEWEST_ERA): Inspection {
     name_hash: rec.name?.hash ?? null,
     matches,
     verdict: hashed.status,
-    rules: era.id,
+    era: era.id,
     named_by: origin?.eras ?? null,
     why: origin?.message ?? null,
     kind: hashed.kind,

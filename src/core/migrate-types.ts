@@ -14,7 +14,7 @@ import { PyJsonParseError } from "./pyjson.js";
 import { exactRequest, parseRecordingText, readRecordingSync, RecordingError, type Recording } from "./recording.js";
 import { NEWEST_ERA } from "./rules/eras.js";
 import { topLevelSpans } from "./spans.js";
-import type { Rule } from "./types.js";
+import { isFileFailure, type FileFailure } from "./types.js";
 import { writeAtomic, WriteError } from "./write.js";
 import { writeRefusalSync } from "./workspace/recordings-folder.js";
 
@@ -134,18 +134,13 @@ export interface MigrateTypesOutcome {
   written: boolean;
 }
 
-export interface MigrateTypesFailure {
-  file: string;
-  error: string;
-  rule: Rule;
-  line: number | null;
-  column: number | null;
-}
+/** A file migrate-types could not read or rewrite (the one failure type). */
+export type MigrateTypesFailure = FileFailure;
 
 export type MigrateTypesResult = MigrateTypesOutcome | MigrateTypesFailure;
 
 export function isMigrateTypesFailure(r: MigrateTypesResult): r is MigrateTypesFailure {
-  return "error" in r;
+  return isFileFailure(r);
 }
 
 async function migrateFile(file: string, options: MigrateTypesTaskOptions): Promise<MigrateTypesResult> {

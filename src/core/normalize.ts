@@ -13,7 +13,7 @@ import { runParallel, runParallelUntil, type RunControl } from "./parallel.js";
 import { recorderFormat } from "./pydumps.js";
 import { parseExact, PyJsonParseError, type PyDict, type PyValue } from "./pyjson.js";
 import { isObject, readRecordingSync, RecordingError, type NameHash, type Recording } from "./recording.js";
-import type { Rule } from "./types.js";
+import { isFileFailure, type FileFailure } from "./types.js";
 import { writeAtomic, WriteError } from "./write.js";
 import { writeRefusalSync } from "./workspace/recordings-folder.js";
 
@@ -292,18 +292,13 @@ export interface NormalizeOutcome extends Assessment {
   written: boolean;
 }
 
-export interface NormalizeFailure {
-  file: string;
-  error: string;
-  rule: Rule;
-  line: number | null;
-  column: number | null;
-}
+/** A file normalize could not read or write (the one failure type). */
+export type NormalizeFailure = FileFailure;
 
 export type NormalizeResult = NormalizeOutcome | NormalizeFailure;
 
 export function isNormalizeFailure(r: NormalizeResult): r is NormalizeFailure {
-  return "error" in r;
+  return isFileFailure(r);
 }
 
 async function normalizeFile(file: string, options: NormalizeTaskOptions): Promise<NormalizeResult> {

@@ -10,7 +10,7 @@ import { readBytes, ReadError } from "./read.js";
 import { proveFormatted } from "./format.js";
 import type { HashInput } from "./hash.js";
 import { topLevelSpans } from "./spans.js";
-import type { Rule } from "./types.js";
+import type { FileFailure, Rule } from "./types.js";
 
 
 /** A problem in one file, with where it is. Line and column are 1-based; null when unknown. */
@@ -26,6 +26,12 @@ export class RecordingError extends Error {
     super(message);
     this.name = "RecordingError";
   }
+}
+
+/** A file that could not be read: a RecordingError's place and rule, else an I/O failure. */
+export function failureOf(file: string, err: unknown): FileFailure {
+  if (err instanceof RecordingError) return { file: err.file, error: err.message, rule: err.rule, line: err.line, column: err.column };
+  return { file, error: `cannot read: ${err instanceof Error ? err.message : String(err)}`, rule: "io", line: null, column: null };
 }
 
 /** What a file name says about the request hash. */

@@ -12,6 +12,7 @@ import type { Workspace } from "./workspace/index.js";
 export type RefScope = Pick<Workspace, "cwd" | "lookupRoot" | "recordingsBelow" | "discover">;
 import { isStreamPath } from "./read.js";
 import { nameHash } from "./recording.js";
+import type { RefFailure } from "./types.js";
 
 export class RefError extends Error {
   constructor(
@@ -22,6 +23,11 @@ export class RefError extends Error {
     super(message);
     this.name = "RefError";
   }
+}
+
+/** A RefError as data (the failure a command returns). */
+export function refFailureOf(err: RefError): RefFailure {
+  return { ref: err.ref, error: err.message, candidates: [...err.candidates] };
 }
 
 const HEX_PREFIX = /^[0-9a-f]{4,64}$/;

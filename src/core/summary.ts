@@ -1,6 +1,7 @@
 /** The facts `list` shows for one recording, read from its JSON.parse value. */
 import { pyUrlParse } from "./pyurl.js";
-import { isObject, nameHash, readRecordingSync, RecordingError } from "./recording.js";
+import { failureOf, isObject, nameHash, readRecordingSync, RecordingError } from "./recording.js";
+import { isFileFailure, type FileFailure } from "./types.js";
 
 export interface RecordingSummary {
   file: string;
@@ -15,12 +16,8 @@ export interface RecordingSummary {
   recording: boolean;
 }
 
-export interface SummaryFailure {
-  file: string;
-  error: string;
-  line: number | null;
-  column: number | null;
-}
+/** A file list could not read (the one failure type). */
+export type SummaryFailure = FileFailure;
 
 function text(v: unknown): string | null {
   return typeof v === "string" && v !== "" ? v : null;
@@ -54,7 +51,7 @@ async function summarizeFile(file: string): Promise<RecordingSummary | SummaryFa
     return summarizeData(file, readRecordingSync(file).data);
   } catch (err) {
     if (!(err instanceof RecordingError)) throw err;
-    return { file, error: err.message, line: err.line, column: err.column };
+    return failureOf(file, err);
   }
 }
 
@@ -64,5 +61,5 @@ export async function prepareTask(): Promise<(file: string) => Promise<Recording
 }
 
 export function isFailure(r: RecordingSummary | SummaryFailure): r is SummaryFailure {
-  return "error" in r;
+  return isFileFailure(r);
 }

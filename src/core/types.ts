@@ -81,3 +81,37 @@ const RULES: ReadonlySet<string> = new Set<Rule>([...ERROR_RULES, ...WARNING_RUL
 export function isRule(name: unknown): name is Rule {
   return typeof name === "string" && RULES.has(name);
 }
+
+/**
+ * A file a command could not read, parse or change: the one failure type of every command
+ * (list, hash, show, reassemble, normalize, migrate-types, prune, rehash), printed on stderr as
+ * `file:line:col: error` and in `--json` as `{file, error, rule, line, column}`. Line and column
+ * are 1-based, null when unknown; `rule` is the reading step that failed (`io`, `utf8`, `json`…).
+ */
+export interface FileFailure {
+  file: string;
+  error: string;
+  rule: Rule;
+  line: number | null;
+  column: number | null;
+}
+
+/** A result that is a failure: only failures carry `error` (a string) and `rule`. */
+export function isFileFailure<T extends object>(r: T | FileFailure): r is FileFailure {
+  return "error" in r && typeof r.error === "string" && "rule" in r;
+}
+
+/** A `<ref>` that named no recording, or several: `{ref, error, candidates}` in `--json`. */
+export interface RefFailure {
+  ref: string;
+  error: string;
+  /** The recordings an ambiguous prefix matched (absolute paths); empty when it matched none. */
+  candidates: string[];
+}
+
+/** What a command could not do for one of its inputs: a file it could not read, or a ref it could not resolve. */
+export type InputFailure = FileFailure | RefFailure;
+
+export function isRefFailure(f: InputFailure): f is RefFailure {
+  return "ref" in f;
+}

@@ -86,7 +86,7 @@ export function printChangesErrors(output: Output, result: ChangesResult): void 
 
 function printError(output: Output, result: ChangesResult, e: ChangesError): void {
   const where = e.revision === null ? located(output, join(result.top, e.file), e.line, e.column) : `${e.revision}:${e.file}${e.line === null ? "" : `:${e.line}:${e.column ?? 1}`}`;
-  output.err(`recctl: ${where}: ${e.message} (left out of the comparison)`);
+  output.err(`recctl: ${where}: ${e.error} (left out of the comparison)`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -287,10 +287,19 @@ function json(output: Output, report: ChangesReport): void {
       duplicate_of: f.duplicate_of === null ? null : output.path(join(result.top, f.duplicate_of)),
     })),
   };
+  // Recordings of a revision are named `<revision>:<path>` as git does; the working tree's by their path.
+  document["errors"] = result.errors.map((e) => ({
+    file: e.revision === null ? output.path(join(result.top, e.file)) : `${e.revision}:${e.file}`,
+    error: e.error,
+    rule: e.rule,
+    line: e.line,
+    column: e.column,
+  }));
   const { base, head } = result.rules;
   Object.assign(document, rulesJson(head), { base_rules: base.era.id, base_rules_source: base.source });
-  if (report.check !== null) document["check"] = { strict: report.check.strict, failed: result.files.some((f) => failsCheck(f, report.check?.strict ?? false)) };
-  if (reversion !== null) document["reverted"] = { files: reversion.files.map((f) => output.path(join(result.top, f))), written: reversion.written };
+  // Present whatever the options (null when not asked): the shape never depends on them.
+  document["check"] = report.check === null ? null : { strict: report.check.strict, failed: result.files.some((f) => failsCheck(f, report.check?.strict ?? false)) };
+  document["reverted"] = reversion === null ? null : { files: reversion.files.map((f) => output.path(join(result.top, f))), written: reversion.written };
   printJson(output, document);
 }
 

@@ -11,13 +11,18 @@ import type { Change as TextChange } from "diff";
 import { diffLines } from "diff/lib/diff/line.js";
 import { diffWordsWithSpace } from "diff/lib/diff/word.js";
 import { isVector, type Change, type Comparison, type RecordingDiff, type ResponseChange } from "../core/diff/index.js";
-import { printJson, type Output } from "./output.js";
+import type { InputFailure } from "../core/types.js";
+import { failuresJson, printFailures, printJson, type Output } from "./output.js";
 import type { Reporters } from "./index.js";
 
 export interface DiffReport {
   a: string;
   b: string;
-  diff: RecordingDiff;
+  /** Null when a side could not be found or read (see `failures`). */
+  diff: RecordingDiff | null;
+  failures: readonly InputFailure[];
+  /** The `--ignore` pointers as given. */
+  ignored: readonly string[];
   /** The hash rules the request differences were judged by; null when there were none to judge. */
   rules: RulesInUse | null;
 }
@@ -308,6 +313,8 @@ function verdict(diff: RecordingDiff): string {
 function text(output: Output, report: DiffReport): void {
   const c = output.color;
   const { diff } = report;
+  printFailures(output, report.failures);
+  if (diff === null) return;
   const lines: string[] = [c.bold(`--- ${sideLabel("a", output.path(report.a))}`), c.bold(`+++ ${sideLabel("b", output.path(report.b))}`)];
   const note = familyNote(diff);
   if (note !== null) lines.push(c.yellow(note));
@@ -332,8 +339,31 @@ function text(output: Output, report: DiffReport): void {
   output.out(lines.join("\n"));
 }
 
+/** With a side missing: the same members, `same` null, nothing compared, and `errors`. */
+function failedJson(output: Output, report: DiffReport): void {
+  printJson(output, {
+    same: null,
+    a: output.path(report.a),
+    b: output.path(report.b),
+    families: null,
+    compared: null,
+    request: [],
+    response: [],
+    noise: [],
+    outside: [],
+    ignored: report.ignored,
+    ...rulesJson(null),
+    errors: failuresJson(output, report.failures),
+  });
+}
+
 function json(output: Output, report: DiffReport): void {
   const { diff } = report;
+  printFailures(output, report.failures);
+  if (diff === null) {
+    failedJson(output, report);
+    return;
+  }
   printJson(output, {
     same: diff.same,
     a: output.path(report.a),
@@ -345,7 +375,8 @@ function json(output: Output, report: DiffReport): void {
     noise: diff.noise,
     outside: diff.outside,
     ignored: diff.ignored,
-    ...(report.rules === null ? {} : rulesJson(report.rules)),
+    ...rulesJson(report.rules),
+    errors: [],
   });
 }
 

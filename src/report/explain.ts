@@ -5,12 +5,15 @@
 import type { RulesInUse } from "../core/rules/detect.js";
 import { rulesJson, rulesLine } from "./rules.js";
 import { TIER_LABELS, type Candidate, type Difference, type ExplainedMiss } from "../core/explain/index.js";
-import { printJson, type Output } from "./output.js";
+import type { FileFailure } from "../core/types.js";
+import { failuresJson, printFailures, printJson, type Output } from "./output.js";
 import type { Reporters } from "./index.js";
 
 /** What `explain` hands its reporter. */
 export interface ExplainReport {
   misses: readonly ExplainedMiss[];
+  /** Inputs (logs) that could not be read. */
+  failures: readonly FileFailure[];
   /** The hash rules the differences were judged by. */
   rules: RulesInUse;
 }
@@ -120,14 +123,17 @@ function renderMiss(miss: ExplainedMiss, n: number, total: number, output: Outpu
   return lines;
 }
 
-function text(output: Output, { misses, rules }: ExplainReport): void {
+function text(output: Output, { misses, failures, rules }: ExplainReport): void {
+  printFailures(output, failures);
+  if (misses.length === 0) return;
   const blocks = misses.map((m, i) => renderMiss(m, i + 1, misses.length, output).join("\n"));
   const unexplained = misses.filter((m) => m.candidates.length === 0 && m.verdict.kind !== "recorded").length;
   const summary = `${misses.length} replay miss${misses.length === 1 ? "" : "es"}${unexplained === 0 ? "" : `, ${unexplained} without any candidate`}`;
   output.out([...blocks, `${summary}\n${output.color.dim(rulesLine(output, rules))}`].join("\n\n"));
 }
 
-function json(output: Output, { misses, rules }: ExplainReport): void {
+function json(output: Output, { misses, failures, rules }: ExplainReport): void {
+  printFailures(output, failures);
   printJson(output, {
     ...rulesJson(rules),
     misses: misses.map((m) => ({
@@ -149,6 +155,7 @@ function json(output: Output, { misses, rules }: ExplainReport): void {
       source: m.source,
       line: m.line,
     })),
+    errors: failuresJson(output, failures),
   });
 }
 

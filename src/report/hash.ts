@@ -3,9 +3,10 @@ import { isStreamPath } from "../core/read.js";
 import type { RulesInUse } from "../core/rules/detect.js";
 import type { NameOrigin } from "../core/rules/judge.js";
 import type { VerdictStatus } from "../core/rules/verdict.js";
-import type { RequestKind } from "../core/types.js";
-import { printJson, type Output } from "./output.js";
-import { rulesLine } from "./rules.js";
+import type { InputFailure, RequestKind } from "../core/types.js";
+import type { Skipped } from "../core/discover.js";
+import { failuresJson, printFailures, printJson, printSkipped, type Output } from "./output.js";
+import { rulesJson, rulesLine } from "./rules.js";
 import type { Reporters } from "./index.js";
 
 export interface HashRow {
@@ -17,8 +18,8 @@ export interface HashRow {
   verdict: VerdictStatus;
   normalized: string | null;
   note: string | null;
-  /** The era whose rules computed `hash`. */
-  rules: string;
+  /** The era whose rules computed `hash` (by layout, the era of the folder the file lives in). */
+  era: string;
   /** Which era's rules named the file, when the name disagrees. */
   origin: NameOrigin | null;
 }
@@ -26,14 +27,24 @@ export interface HashRow {
 /** What `hash` hands its reporter. */
 export interface HashReport {
   rows: readonly HashRow[];
+  /** Refs that named nothing, files that could not be read. */
+  failures: readonly InputFailure[];
+  /** Found and left alone (FIFOs, sockets). */
+  skipped: readonly Skipped[];
   /** `--explain`: the normalized JSON that is hashed, too. */
   explain: boolean;
-  /** Several refs, or a folder or glob: JSON is an array even for one row. */
-  many: boolean;
   rules: RulesInUse;
 }
 
-function text(output: Output, { rows, explain, rules }: HashReport): void {
+/** What could not be hashed, on stderr (whatever the format). */
+function notices(output: Output, { failures, skipped }: HashReport): void {
+  printFailures(output, failures);
+  printSkipped(output, skipped);
+}
+
+function text(output: Output, report: HashReport): void {
+  const { rows, explain, rules } = report;
+  notices(output, report);
   const c = output.color;
   for (const r of rows) {
     const verdict =
@@ -50,20 +61,24 @@ function text(output: Output, { rows, explain, rules }: HashReport): void {
   if (rows.length > 0) output.out(c.dim(rulesLine(output, rules)));
 }
 
-function json(output: Output, { rows, explain, many }: HashReport): void {
-  const shaped = rows.map((r) => ({
+/** `{rules, rules_source, hashes:[…], errors:[…]}`: the same shape for one ref, several, or none that could be read. */
+function json(output: Output, report: HashReport): void {
+  const { rows, explain, rules } = report;
+  notices(output, report);
+  const hashes = rows.map((r) => ({
     file: output.path(r.file),
     kind: r.kind,
     hash: r.hash,
     name_hash: r.name_hash,
     matches: r.matches,
     verdict: r.verdict,
-    rules: r.rules,
-    ...(r.origin === null ? {} : { named_by: r.origin.eras, why: r.origin.message }),
-    ...(explain ? { normalized: r.normalized } : {}),
-    ...(r.note === null ? {} : { note: r.note }),
+    era: r.era,
+    named_by: r.origin?.eras ?? null,
+    why: r.origin?.message ?? null,
+    note: r.note,
+    normalized: explain ? r.normalized : null,
   }));
-  printJson(output, many ? shaped : (shaped[0] ?? null));
+  printJson(output, { ...rulesJson(rules), hashes, errors: failuresJson(output, report.failures) });
 }
 
 export const hashReporters: Reporters<"hash"> = { text, json };

@@ -1,7 +1,8 @@
 /** Reporters for `list`: a cli-table3 table per group with a summary line, or the SPEC JSON rows. */
 import Table from "cli-table3";
 import type { RecordingSummary } from "../core/summary.js";
-import { printJson, type Output } from "./output.js";
+import type { FileFailure } from "../core/types.js";
+import { failuresJson, printFailures, printJson, type Output } from "./output.js";
 import type { Reporters } from "./index.js";
 
 export type GroupBy = "test" | "model" | "endpoint" | "none";
@@ -10,11 +11,11 @@ export type GroupBy = "test" | "model" | "endpoint" | "none";
 export interface ListReport {
   /** The rows the filters kept. */
   rows: readonly RecordingSummary[];
+  /** Files that could not be read (left out of the rows). */
+  failures: readonly FileFailure[];
   groupBy: GroupBy;
   /** How many files were found. */
   scanned: number;
-  /** Files that could not be read or parsed (each said on stderr). */
-  unreadable: number;
   /** Files found that hold no request and response (a package.json in a recordings folder). */
   notRecordings: readonly string[];
   /** Recordings the filters (--test, --model, --endpoint) left out. */
@@ -89,8 +90,9 @@ export function fit(widths: readonly number[], columns: number | null): number[]
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-function text(output: Output, { rows, groupBy: by, unreadable, notRecordings, filteredOut }: ListReport): void {
+function text(output: Output, { rows, failures, groupBy: by, notRecordings, filteredOut }: ListReport): void {
   const c = output.color;
+  printFailures(output, failures, " (skipped)");
   const groups = new Map<string, RecordingSummary[]>();
   for (const row of rows) {
     const key = groupKey(row, by);
@@ -121,14 +123,20 @@ function text(output: Output, { rows, groupBy: by, unreadable, notRecordings, fi
   // Each kind of left-out file on its own: filtered out is a choice, unreadable a problem.
   const left = [
     ...(filteredOut > 0 ? [`${filteredOut} filtered out`] : []),
-    ...(unreadable > 0 ? [`${unreadable} unreadable`] : []),
+    ...(failures.length > 0 ? [`${failures.length} unreadable`] : []),
     ...(notRecordings.length > 0 ? [`${plural(notRecordings.length, "file is", "files are")} not ${notRecordings.length === 1 ? "a recording" : "recordings"} (${output.path(notRecordings[0] ?? "")}${notRecordings.length > 1 ? ", …" : ""})`] : []),
   ];
   output.out(c.dim(`${plural(rows.length, "recording")}${grouped}, ${streamed} streamed${left.length > 0 ? `; ${left.join("; ")}` : ""}`));
 }
 
-function json(output: Output, { rows }: ListReport): void {
-  printJson(output, rows.map(({ recording: _recording, ...r }) => ({ ...r, file: output.path(r.file) })));
+/** `{summary:{scanned, listed, streamed, unreadable, not_recordings, filtered_out}, recordings:[…], errors:[…]}`. */
+function json(output: Output, { rows, failures, scanned, notRecordings, filteredOut }: ListReport): void {
+  printFailures(output, failures, " (skipped)");
+  printJson(output, {
+    summary: { scanned, listed: rows.length, streamed: rows.filter((r) => r.streaming === true).length, unreadable: failures.length, not_recordings: notRecordings.length, filtered_out: filteredOut },
+    recordings: rows.map(({ recording: _recording, ...r }) => ({ ...r, file: output.path(r.file) })),
+    errors: failuresJson(output, failures),
+  });
 }
 
 export const listReporters: Reporters<"list"> = { text, json };

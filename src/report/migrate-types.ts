@@ -7,7 +7,7 @@
  */
 import { isMigrateTypesFailure, type MigrateTypesFailure, type MigrateTypesOutcome, type MigrateTypesResult } from "../core/migrate-types.js";
 import type { Interruption } from "../core/io/interrupt.js";
-import { located, printJson, type Output } from "./output.js";
+import { failuresJson, located, printJson, type Output } from "./output.js";
 import { printInterruption } from "./write.js";
 import type { Reporters } from "./index.js";
 
@@ -81,14 +81,11 @@ function text(output: Output, { results, write, interruption }: MigrateTypesRepo
 }
 
 function json(output: Output, { results, interruption }: MigrateTypesReport): void {
-  const files = results
-    .filter((r) => isMigrateTypesFailure(r) || r.rewrites.length > 0)
-    .map((r) =>
-      isMigrateTypesFailure(r)
-        ? { file: output.path(r.file), error: r.error, rule: r.rule, line: r.line, column: r.column }
-        : { file: output.path(r.file), count: r.rewrites.length, written: r.written },
-    );
-  printJson(output, { summary: summarize(results), prefixes: prefixCounts(results), files, interrupted: interruption });
+  const files = outcomes(results)
+    .filter((r) => r.rewrites.length > 0)
+    .map((r) => ({ file: output.path(r.file), count: r.rewrites.length, written: r.written }));
+  const errors = failuresJson(output, results.filter(isMigrateTypesFailure));
+  printJson(output, { summary: summarize(results), prefixes: prefixCounts(results), files, errors, interrupted: interruption });
   for (const r of results) if (isMigrateTypesFailure(r)) output.err(describeFailure(output, r));
 }
 

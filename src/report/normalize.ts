@@ -11,7 +11,7 @@
  */
 import { isNormalizeFailure, wouldChange, type Change, type NormalizeFailure, type NormalizeOutcome, type NormalizeResult } from "../core/normalize.js";
 import type { Interruption } from "../core/io/interrupt.js";
-import { printJson, type Output } from "./output.js";
+import { failuresJson, printJson, type Output } from "./output.js";
 import { printInterruption } from "./write.js";
 import type { Reporters } from "./index.js";
 
@@ -114,13 +114,10 @@ function text(output: Output, { results, mode, interruption }: NormalizeReport):
 
 function json(output: Output, { results, interruption }: NormalizeReport): void {
   const files = results
-    .filter((r) => isNormalizeFailure(r) || wouldChange(r) || r.notes.length > 0)
-    .map((r) =>
-      isNormalizeFailure(r)
-        ? { file: output.path(r.file), error: r.error, rule: r.rule, line: r.line, column: r.column }
-        : { file: output.path(r.file), changes: r.changes, reformat: r.reformat, written: r.written, notes: r.notes },
-    );
-  printJson(output, { summary: summarize(results), files, interrupted: interruption });
+    .filter((r): r is NormalizeOutcome => !isNormalizeFailure(r) && (wouldChange(r) || r.notes.length > 0))
+    .map((r) => ({ file: output.path(r.file), changes: r.changes, reformat: r.reformat, written: r.written, notes: r.notes }));
+  const errors = failuresJson(output, results.filter(isNormalizeFailure));
+  printJson(output, { summary: summarize(results), files, errors, interrupted: interruption });
   for (const r of results) if (isNormalizeFailure(r)) output.err(describeFailure(output, r));
   printInterruption(output, interruption);
 }

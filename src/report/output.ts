@@ -3,6 +3,7 @@
  * chalk's rules (TTY, NO_COLOR, FORCE_COLOR) and `--no-color`.
  */
 import { isStreamPath } from "../core/read.js";
+import { isRefFailure, type FileFailure, type InputFailure } from "../core/types.js";
 import { relative } from "node:path";
 import type { ChalkInstance } from "chalk";
 import { DEFAULT_PATTERN, foundNothing, isGlob, type Discovery, type Skipped } from "../core/discover.js";
@@ -69,9 +70,30 @@ export function located(output: Output, file: string, line: number | null, colum
   return line === null ? output.path(file) : `${output.path(file)}:${line}:${column ?? 1}`;
 }
 
-/** One stderr line for a file that could not be read or parsed: `recctl: file:line:col: message`. */
-export function printFileError(output: Output, error: { file: string; message: string; line: number | null; column: number | null }, suffix = ""): void {
-  output.err(`recctl: ${located(output, error.file, error.line, error.column)}: ${error.message}${suffix}`);
+/**
+ * One stderr line for a file that could not be read or parsed: `recctl: file:line:col: message`.
+ * Takes the one failure type (core/types.ts `FileFailure`) or a thrown `RecordingError`.
+ */
+export function printFileError(output: Output, failure: FileFailure | { file: string; message: string; line: number | null; column: number | null }, suffix = ""): void {
+  const message = "error" in failure ? failure.error : failure.message;
+  output.err(`recctl: ${located(output, failure.file, failure.line, failure.column)}: ${message}${suffix}`);
+}
+
+/** Each input a command could not use, on stderr: a file as `file:line:col: error`, a ref with its candidates. */
+export function printFailures(output: Output, failures: readonly InputFailure[], suffix = ""): void {
+  for (const f of failures) {
+    if (isRefFailure(f)) printRefError(output, { message: f.error, candidates: f.candidates });
+    else printFileError(output, f, suffix);
+  }
+}
+
+/** The `errors` array of a `--json` document: `{file, error, rule, line, column}` or `{ref, error, candidates}`. */
+export function failuresJson(output: Output, failures: readonly InputFailure[]): Record<string, unknown>[] {
+  return failures.map((f) =>
+    isRefFailure(f)
+      ? { ref: f.ref, error: f.error, candidates: f.candidates.map((c) => output.path(c)) }
+      : { file: output.path(f.file), error: f.error, rule: f.rule, line: f.line, column: f.column },
+  );
 }
 
 /** A ref that matched nothing or too much: the message, then the candidates, one per line. */

@@ -5,7 +5,7 @@ import { basename } from "node:path";
 import { describeDate } from "../core/rehash/index.js";
 import { ORPHAN_REASONS, type Guard, type Kept, type IndexOrphan, type Orphan, type OrphanReason, type PruneResult, type RemovalOutcome } from "../core/prune/index.js";
 import type { RepoRootSource } from "../core/repo-root.js";
-import { printJson, type Output } from "./output.js";
+import { failuresJson, printJson, type Output } from "./output.js";
 import type { Reporters } from "./index.js";
 import { printStaleTemps } from "./write.js";
 
@@ -67,7 +67,7 @@ export function printPruneNotices(output: Output, result: PruneResult): void {
   const c = output.color;
   for (const u of result.unreadable) {
     const loc = u.line === null ? "" : `:${u.line}:${u.column ?? 1}`;
-    output.err(`recctl: ${output.path(u.file)}${loc}: ${u.unreadable} (not judged, never removed)`);
+    output.err(`recctl: ${output.path(u.file)}${loc}: ${u.error} (not judged, never removed)`);
   }
   for (const e of result.indexErrors) output.err(`recctl: legacy index ${e.message} (not judged)`);
   for (const n of result.notices) output.err(`recctl: ${c.yellow("note")}: ${n}`);
@@ -169,9 +169,11 @@ function text(output: Output, result: PruneResult): void {
 // json
 
 function json(output: Output, result: PruneResult): void {
-  const outcome = (o: RemovalOutcome | undefined): { deleted: boolean; error?: string } =>
-    o === undefined || o.removed ? { deleted: o?.removed ?? false } : { deleted: false, error: o.message ?? "unknown error" };
+  // `error` is null unless a removal was tried and failed: every row has the same members.
+  const outcome = (o: RemovalOutcome | undefined): { deleted: boolean; error: string | null } =>
+    o === undefined || o.removed ? { deleted: o?.removed ?? false, error: null } : { deleted: false, error: o.message ?? "unknown error" };
   printJson(output, {
+    ...rulesJson(result.rules),
     summary: {
       scanned: result.scanned,
       orphans: result.orphans.length + result.indexOrphans.length,
@@ -180,7 +182,6 @@ function json(output: Output, result: PruneResult): void {
       by_reason: reasonCounts(result),
       unreadable: result.unreadable.length,
       failed: failures(result),
-      ...rulesJson(result.rules),
     },
     orphans: result.orphans.map((o, i) => ({
       file: output.path(o.file),
@@ -188,9 +189,10 @@ function json(output: Output, result: PruneResult): void {
       request_hash: o.requestHash,
       test_id: o.test_id,
       reasons: o.reasons,
-      ...(o.superseded === null ? {} : { superseded_by: output.path(o.superseded.by), responses_differ: o.superseded.responsesDiffer }),
+      superseded_by: o.superseded === null ? null : output.path(o.superseded.by),
+      responses_differ: o.superseded === null ? null : o.superseded.responsesDiffer,
       ...(o.kept === null
-        ? {}
+        ? { kept: null }
         : {
             kept: {
               twin: output.path(o.kept.twin),
@@ -203,7 +205,7 @@ function json(output: Output, result: PruneResult): void {
             },
           }),
       // A kept orphan is never tried: not a failure.
-      ...(o.kept === null ? outcome(result.removal?.files[i]) : { deleted: false }),
+      ...(o.kept === null ? outcome(result.removal?.files[i]) : { deleted: false, error: null }),
     })),
     index_orphans: result.indexOrphans.map((r, i) => ({
       index: output.path(r.indexPath),
@@ -212,7 +214,7 @@ function json(output: Output, result: PruneResult): void {
       reasons: ["index-orphan"],
       ...outcome(result.removal?.rows[i]),
     })),
-    unreadable: result.unreadable.map((u) => ({ file: output.path(u.file), error: u.unreadable, line: u.line, column: u.column })),
+    errors: failuresJson(output, result.unreadable),
     partial:
       result.partial === null
         ? null

@@ -1,7 +1,8 @@
 /** Reporters for `reassemble`: the answer text (then tool calls, reasoning), or SPEC JSON. */
-import type { Reassembled, ResponseFamily } from "../core/types.js";
+import type { InputFailure, Reassembled, ResponseFamily } from "../core/types.js";
 import { renderAnswer } from "./answer.js";
-import { printJson, type Output } from "./output.js";
+import type { Skipped } from "../core/discover.js";
+import { failuresJson, printFailures, printJson, printSkipped, type Output } from "./output.js";
 import type { Reporters } from "./index.js";
 
 export interface AnswerRow {
@@ -19,12 +20,24 @@ export interface SkippedRow {
 /** What `reassemble` hands its reporter. */
 export interface ReassembleReport {
   rows: readonly (AnswerRow | SkippedRow)[];
-  /** Several files, or a folder or glob: headed sections, and a JSON array. */
+  /** Refs that named nothing, files that could not be read. */
+  failures: readonly InputFailure[];
+  /** Found and left alone (FIFOs, sockets). */
+  skipped: readonly Skipped[];
+  /** Several files, or a folder or glob: headed sections (JSON is always `{texts:[…]}`). */
   many: boolean;
 }
 
-function text(output: Output, { rows, many }: ReassembleReport): void {
+function text(output: Output, { rows, failures, skipped, many }: ReassembleReport): void {
   const c = output.color;
+  printFailures(output, failures);
+  printSkipped(output, skipped);
+  const only = rows[0];
+  if (!many && only !== undefined && "reason" in only) {
+    // One ref and nothing to show: a clear line (the command exits 2).
+    output.err(`recctl: ${output.path(only.file)} ${only.reason}`);
+    return;
+  }
   rows.forEach((row, i) => {
     if (many) output.out(`${i > 0 ? "\n" : ""}${c.bold(`==> ${output.path(row.file)} <==`)}`);
     if ("reason" in row) {
@@ -35,19 +48,25 @@ function text(output: Output, { rows, many }: ReassembleReport): void {
   });
 }
 
-/** The SPEC shape: {file, kind, streaming, model, choices, usage} (+ error when one was recorded). */
+/** The SPEC shape: {file, kind, streaming, model, choices, usage, error} (error null unless one was recorded). */
 function shape(output: Output, row: AnswerRow): Record<string, unknown> {
   const { kind, streaming, model, choices, usage, error } = row.answer;
-  return { file: output.path(row.file), kind, streaming, model, choices, usage, ...(error === null ? {} : { error }) };
+  return { file: output.path(row.file), kind, streaming, model, choices, usage, error };
 }
 
-function json(output: Output, { rows, many }: ReassembleReport): void {
-  const answers: Record<string, unknown>[] = [];
+/** `{texts:[…], skipped:[{file, kind, reason}], errors:[…]}`: the same shape for one ref or many. */
+function json(output: Output, { rows, failures, skipped }: ReassembleReport): void {
+  printFailures(output, failures);
+  printSkipped(output, skipped);
+  const texts: Record<string, unknown>[] = [];
+  const without: Record<string, unknown>[] = [];
   for (const row of rows) {
-    if ("reason" in row) output.err(`recctl: ${output.path(row.file)} ${row.reason} (skipped)`);
-    else answers.push(shape(output, row));
+    if ("reason" in row) {
+      output.err(`recctl: ${output.path(row.file)} ${row.reason} (skipped)`);
+      without.push({ file: output.path(row.file), kind: row.kind, reason: row.reason });
+    } else texts.push(shape(output, row));
   }
-  printJson(output, many ? answers : (answers[0] ?? null));
+  printJson(output, { texts, skipped: without, errors: failuresJson(output, failures) });
 }
 
 export const reassembleReporters: Reporters<"reassemble"> = { text, json };

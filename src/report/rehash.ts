@@ -1,15 +1,15 @@
 /**
  * Reporters for `rehash`: one line per file that would move, go or stay (and, where different
  * responses competed for a name, each one's date and the winner), a summary, the rules in use;
- * or the SPEC JSON `{summary:{scanned, renamed, replaced, duplicates, superseded, conflicts,
- * unchanged, rules}, files:[{file, to, action, reason, candidates:[{file, date, commit,
- * source}], winner}]}` (with `--write`, `written` too).
+ * or the SPEC JSON `{rules, rules_source, summary:{scanned, renamed, replaced, duplicates,
+ * superseded, conflicts, unchanged, skipped, written}, files:[{file, to, action, reason,
+ * candidates:[{file, date, commit, source}], winner, done}], errors:[…]}` (`done` null on a dry run).
  */
 import { basename } from "node:path";
 import { describeDate, type ApplyResult, type RehashAction, type RehashEntry, type RehashPlan } from "../core/rehash/index.js";
 import type { RulesInUse } from "../core/rules/detect.js";
-import { printJson, type Output } from "./output.js";
-import { rulesLine, rulesReason } from "./rules.js";
+import { failuresJson, printJson, type Output } from "./output.js";
+import { rulesJson, rulesLine } from "./rules.js";
 import { printInterruption } from "./write.js";
 import type { Reporters } from "./index.js";
 
@@ -32,7 +32,6 @@ export interface RehashSummary {
   unchanged: number;
   /** Unreachable files left alone (no hash rule in the era, a legacy index, outside `recordings`). */
   skipped: number;
-  rules: string;
 }
 
 function count(plan: RehashPlan, action: RehashAction): number {
@@ -49,7 +48,6 @@ export function summarize(plan: RehashPlan): RehashSummary {
     conflicts: count(plan, "conflict"),
     unchanged: plan.scanned - plan.entries.length - plan.skipped.length - plan.failures.length,
     skipped: plan.skipped.length,
-    rules: plan.era,
   };
 }
 
@@ -98,7 +96,8 @@ function text(output: Output, { plan, rules, applied }: RehashReport): void {
 function json(output: Output, { plan, rules, applied }: RehashReport): void {
   const done = new Set(applied?.done.map((e) => e.file) ?? []);
   printJson(output, {
-    summary: { ...summarize(plan), rules_source: rules.source, rules_reason: rulesReason(output, rules), written: applied !== null },
+    ...rulesJson(rules),
+    summary: { ...summarize(plan), written: applied !== null },
     files: plan.entries.map((e) => ({
       file: output.path(e.file),
       to: output.path(e.to),
@@ -106,9 +105,10 @@ function json(output: Output, { plan, rules, applied }: RehashReport): void {
       reason: e.reason,
       candidates: e.candidates.map((k) => ({ file: output.path(k.file), date: k.date?.date ?? null, commit: k.date?.commit ?? null, source: k.date?.source ?? null })),
       winner: e.winner === null ? null : output.path(e.winner),
-      ...(applied === null ? {} : { done: done.has(e.file) }),
+      done: applied === null ? null : done.has(e.file),
     })),
     interrupted: applied?.interruption ?? null,
+    errors: failuresJson(output, [...plan.failures, ...(applied?.failures ?? [])]),
   });
 }
 

@@ -32,7 +32,10 @@ export function printEraSuggestion(output: Output, s: { stale: number; judged: n
   );
 }
 
-/** The members a `--json` summary adds: the era's id (a date) and where it came from. */
-export function rulesJson(rules: RulesInUse): { rules: string; rules_source: RulesInUse["source"] } {
-  return { rules: rules.era.id, rules_source: rules.source };
+/**
+ * The members every `--json` document that judges hashes carries at its top level: the era in use
+ * (its id, a date) and where it came from. Null when the run judged no hash (diff of equal requests).
+ */
+export function rulesJson(rules: RulesInUse | null): { rules: string | null; rules_source: RulesInUse["source"] | null } {
+  return rules === null ? { rules: null, rules_source: null } : { rules: rules.era.id, rules_source: rules.source };
 }

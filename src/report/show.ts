@@ -2,15 +2,27 @@
 import { isStreamPath } from "../core/read.js";
 import type { Inspection } from "../core/inspect.js";
 import { renderAnswer } from "./answer.js";
-import { printJson, type Output } from "./output.js";
+import { isRefFailure, type InputFailure } from "../core/types.js";
+import { failuresJson, printFailures, printJson, type Output } from "./output.js";
 import type { RulesInUse } from "../core/rules/detect.js";
 import { rulesJson, rulesLine } from "./rules.js";
 import type { Reporters } from "./index.js";
 
 /** What `show` hands its reporter. */
 export interface ShowReport {
-  inspection: Inspection;
+  /** Null when the ref named no recording or the file could not be read (see `failures`). */
+  inspection: Inspection | null;
+  failures: readonly InputFailure[];
   rules: RulesInUse;
+}
+
+/** Why there is nothing to show, on stderr: a hash that names nothing is most often a replay miss. */
+function notices(output: Output, failures: readonly InputFailure[]): void {
+  for (const f of failures) {
+    // explain finds the nearest recordings of a missed request.
+    if (isRefFailure(f) && f.candidates.length === 0 && /^[0-9a-f]{4,64}$/i.test(f.ref)) printMissHint(output, f.error);
+    else printFailures(output, [f]);
+  }
 }
 
 function oneLine(text: string, width = 100): string {
@@ -18,7 +30,9 @@ function oneLine(text: string, width = 100): string {
   return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
 }
 
-function text(output: Output, { inspection: s, rules }: ShowReport): void {
+function text(output: Output, { inspection: s, failures, rules }: ShowReport): void {
+  notices(output, failures);
+  if (s === null) return;
   const c = output.color;
   const label = (name: string): string => c.bold(name.padEnd(9));
   output.out(`${label("file")} ${output.path(s.file)}`);
@@ -64,8 +78,10 @@ function text(output: Output, { inspection: s, rules }: ShowReport): void {
   }
 }
 
-function json(output: Output, { inspection: s, rules }: ShowReport): void {
-  printJson(output, { ...s, ...rulesJson(rules), file: output.path(s.file) });
+/** `{rules, rules_source, recording:{…}|null, errors:[…]}`. */
+function json(output: Output, { inspection: s, failures, rules }: ShowReport): void {
+  notices(output, failures);
+  printJson(output, { ...rulesJson(rules), recording: s === null ? null : { ...s, file: output.path(s.file) }, errors: failuresJson(output, failures) });
 }
 
 /** "No recording matches <hash>", and where to look next — one line. */

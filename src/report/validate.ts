@@ -85,9 +85,11 @@ function github(output: Output, { reports, strict }: ValidateReport): void {
   printCount(output, reports);
 }
 
+/** `{rules, rules_source, summary, files}`; `rules` null under `--ignore name-hash` (no hash judged). */
 function json(output: Output, { reports, rules }: ValidateReport): void {
   printJson(output, {
-    summary: { ...summarize(reports), ...(rules === null ? {} : rulesJson(rules)) },
+    ...rulesJson(rules),
+    summary: summarize(reports),
     files: reports.map((r) => ({ ...r, file: output.path(r.file) })),
   });
 }

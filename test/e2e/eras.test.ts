@@ -22,8 +22,17 @@ interface HashRow {
   file: string;
   hash: string | null;
   matches: boolean;
+  /** The era whose rules computed `hash`. */
+  era: string;
+  named_by: string[] | null;
+  why: string | null;
+}
+
+/** `hash --json`'s document: the rules in use at the top, the rows in `hashes`. */
+interface HashDocument {
   rules: string;
-  why?: string;
+  rules_source: string;
+  hashes: HashRow[];
 }
 
 describe("hash --rules <date> agrees with that date's recorder on every fixture recording", () => {
@@ -32,7 +41,7 @@ describe("hash --rules <date> agrees with that date's recorder on every fixture 
     test(`--rules ${v.date} (recorder ${v.commit})`, () => {
       const r = recctl(["hash", "--json", "--rules", v.date, ...files], { cwd: REPO });
       assert.ok(r.code === 0 || r.code === 1, r.stderr);
-      const rows = JSON.parse(r.stdout) as HashRow[];
+      const rows = (JSON.parse(r.stdout) as HashDocument).hashes;
       assert.equal(rows.length, ERA_CASES.cases.length);
       ERA_CASES.cases.forEach((c, i) => assert.equal(rows[i]?.hash, c.hashes[v.name], `${c.file} under ${v.name}`));
     });
@@ -41,10 +50,11 @@ describe("hash --rules <date> agrees with that date's recorder on every fixture 
 
 test("--rules current is the newest era; a bad --rules value is a usage error (exit 2)", () => {
   const file = join("test", "fixtures", ERA_CASES.cases[0]?.file ?? "");
-  const current = JSON.parse(recctl(["hash", "--json", "--rules", "current", file]).stdout) as HashRow;
+  const current = JSON.parse(recctl(["hash", "--json", "--rules", "current", file]).stdout) as HashDocument;
   const newest = ERA_CASES.versions[ERA_CASES.versions.length - 1]?.name ?? "";
-  assert.equal(current.hash, ERA_CASES.cases[0]?.hashes[newest]);
+  assert.equal(current.hashes[0]?.hash, ERA_CASES.cases[0]?.hashes[newest]);
   assert.equal(current.rules, "2026-04-09");
+  assert.equal(current.hashes[0]?.era, "2026-04-09");
   for (const bad of ["2025-02-30", "last-week", "2025-01-01"]) {
     const r = recctl(["hash", "--rules", bad, file]);
     assert.equal(r.code, 2, bad);
@@ -58,11 +68,12 @@ describe("a repository whose own recorder is older (test/fixtures/eras/repo: a 2
     const root = fixtureCopy(t, "eras/repo");
     const r = recctl(["validate", "--ignore", "format", "--json"], { cwd: root });
     const report = JSON.parse(r.stdout) as {
-      summary: { rules: string; rules_source: string };
+      rules: string;
+      rules_source: string;
       files: { file: string; warnings: { rule: string; message: string }[] }[];
     };
-    assert.equal(report.summary.rules, "2025-10-04");
-    assert.equal(report.summary.rules_source, "recorder");
+    assert.equal(report.rules, "2025-10-04");
+    assert.equal(report.rules_source, "recorder");
     const unreachable = report.files.filter((f) => f.warnings.some((w) => w.rule === "name-hash")).map((f) => f.file.split("/").pop());
     assert.deepEqual(unreachable.sort(), [...REPO_EXPECTED.unreachable_under_repository_recorder].sort());
     const text = recctl(["validate", "--ignore", "format"], { cwd: root });
@@ -86,8 +97,9 @@ describe("a repository whose own recorder is older (test/fixtures/eras/repo: a 2
     assert.equal(hash.code, 1);
     assert.match(hash.stdout, /^ {2}named under the rules of 2025-10-09 … 2026-04-08, newer than the rules in use \(2025-10-04\)$/m);
     assert.match(hash.stdout, /^hash rules of 2025-10-04 \(test isolation, #3681\), from llama_stack\/testing\/inference_recorder\.py$/m);
-    const json = JSON.parse(recctl(["hash", "--json", "cf185c86"], { cwd: root }).stdout) as HashRow & { named_by: string[] };
+    const json = JSON.parse(recctl(["hash", "--json", "cf185c86"], { cwd: root }).stdout) as HashDocument;
     assert.equal(json.rules, "2025-10-04");
-    assert.deepEqual(json.named_by, ["2025-10-09", "2025-11-03", "2026-01-21", "2026-02-12", "2026-03-18"]);
+    assert.equal(json.hashes[0]?.era, "2025-10-04");
+    assert.deepEqual(json.hashes[0]?.named_by, ["2025-10-09", "2025-11-03", "2026-01-21", "2026-02-12", "2026-03-18"]);
   });
 });

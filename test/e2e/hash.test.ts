@@ -22,9 +22,18 @@ interface HashRow {
   matches: boolean;
 }
 
-function hashJson(args: string[], cwd: string): { code: number; value: unknown; stderr: string } {
+interface HashDocument {
+  rules: string;
+  rules_source: string;
+  hashes: HashRow[];
+  errors: unknown[];
+}
+
+/** `hash --json`: `{rules, rules_source, hashes:[…], errors:[…]}` whatever the number of refs; `rows` its hashes. */
+function hashJson(args: string[], cwd: string): { code: number; doc: HashDocument; rows: HashRow[]; stderr: string } {
   const r = recctl(["hash", "--json", ...args], { cwd });
-  return { code: r.code, value: JSON.parse(r.stdout) as unknown, stderr: r.stderr };
+  const doc = JSON.parse(r.stdout) as HashDocument;
+  return { code: r.code, doc, rows: doc.hashes, stderr: r.stderr };
 }
 
 function sha256(text: string): string {
@@ -46,46 +55,55 @@ test("a path prints the recomputed hash, the file and '✔ name agrees'; exit 0"
   assert.match(r.stdout, /^8c41faae008a68ee725152f337d08c2c47023ff9972201c75c779003184a7cd1 {2}current\/tests\/integration\/agents\/recordings\/8c41faae.*\.json .*✔ name agrees$/m);
 });
 
-test("a single ref with --json prints one object {file, kind, hash, name_hash, matches}, its verdict and the rules it used", () => {
-  const { code, value } = hashJson([AGREEING], SAMPLES);
+test("a single ref with --json prints {rules, hashes:[{file, kind, hash, name_hash, matches…}]}: the same shape as several", () => {
+  const { code, doc } = hashJson([AGREEING], SAMPLES);
   assert.equal(code, 0);
-  assert.deepEqual(value, {
-    file: AGREEING,
-    kind: "inference",
-    hash: "8c41faae008a68ee725152f337d08c2c47023ff9972201c75c779003184a7cd1",
-    name_hash: "8c41faae008a68ee725152f337d08c2c47023ff9972201c75c779003184a7cd1",
-    matches: true,
-    verdict: "reachable",
+  assert.deepEqual(doc, {
     rules: "2026-04-09",
+    rules_source: "layout",
+    hashes: [
+      {
+        file: AGREEING,
+        kind: "inference",
+        hash: "8c41faae008a68ee725152f337d08c2c47023ff9972201c75c779003184a7cd1",
+        name_hash: "8c41faae008a68ee725152f337d08c2c47023ff9972201c75c779003184a7cd1",
+        matches: true,
+        verdict: "reachable",
+        era: "2026-04-09",
+        named_by: null,
+        why: null,
+        note: null,
+        normalized: null,
+      },
+    ],
+    errors: [],
   });
 });
 
 test("a hash prefix of 4+ hex digits is found by file name under --root", (t) => {
   const elsewhere = tempDir(t);
-  const { code, value } = hashJson(["--root", SAMPLES, "0a2a"], elsewhere);
+  const { code, rows } = hashJson(["--root", SAMPLES, "0a2a"], elsewhere);
   assert.equal(code, 0);
-  const row = value as HashRow;
+  const [row] = rows;
+  assert.ok(row !== undefined);
   assert.ok(row.file.endsWith(`${CURRENT}/inference/recordings/0a2adfcbd0a23b2d7713b678c5fbf3eff74e4fbf0d1de5740bb983492bea9a2d.json`), row.file);
   assert.equal(row.hash, "0a2adfcbd0a23b2d7713b678c5fbf3eff74e4fbf0d1de5740bb983492bea9a2d");
   assert.equal(row.matches, true);
 });
 
 test("a tool invocation is hashed as the tool kind", () => {
-  const { code, value } = hashJson([`${CURRENT}/responses/recordings/921796a1b93ade48b54763c8f6672187375ac49bbaaf919c18b8c02d43dc64d2.json`], SAMPLES);
+  const { code, rows } = hashJson([`${CURRENT}/responses/recordings/921796a1b93ade48b54763c8f6672187375ac49bbaaf919c18b8c02d43dc64d2.json`], SAMPLES);
   assert.equal(code, 0);
-  assert.equal((value as HashRow).kind, "tool");
-  assert.equal((value as HashRow).matches, true);
+  assert.equal(rows[0]?.kind, "tool");
+  assert.equal(rows[0]?.matches, true);
 });
 
-test("a directory means every recording in it: a JSON array, each row with its file", () => {
-  const { code, value } = hashJson(["current"], SAMPLES);
-  assert.ok(Array.isArray(value));
-  const rows = value as HashRow[];
+test("a directory means every recording in it: {hashes:[…]}, each row with its file", () => {
+  const { code, rows } = hashJson(["current"], SAMPLES);
   assert.equal(rows.length, 10);
   for (const row of rows) {
-    // SPEC's fields, the one verdict, and the era whose rules computed the hash (plus why, for a stale name).
-    const extra = row.matches ? ["rules", "verdict"] : ["named_by", "rules", "verdict", "why"];
-    assert.deepEqual(Object.keys(row).sort(), ["file", "hash", "kind", "matches", "name_hash", ...extra].sort());
+    // SPEC's fields, the verdict, the era whose rules computed the hash, why a name is stale (null when not).
+    assert.deepEqual(Object.keys(row).sort(), ["era", "file", "hash", "kind", "matches", "name_hash", "named_by", "normalized", "note", "verdict", "why"].sort());
     assert.ok(row.file.startsWith("current/") && row.file.endsWith(".json"), row.file);
   }
   assert.deepEqual(rows.filter((r) => !r.matches).map((r) => r.file).sort(), [...MISMATCHED].sort());
@@ -94,9 +112,10 @@ test("a directory means every recording in it: a JSON array, each row with its f
 
 for (const file of MISMATCHED) {
   test(`the real unreachable file ${file.split("/").pop()?.slice(0, 12)}… gives matches: false and exit 1`, () => {
-    const { code, value } = hashJson([file], SAMPLES);
+    const { code, rows } = hashJson([file], SAMPLES);
     assert.equal(code, 1);
-    const row = value as HashRow;
+    const [row] = rows;
+  assert.ok(row !== undefined);
     assert.equal(row.matches, false);
     assert.equal(row.name_hash, file.split("/").pop()?.replace(/\.json$/, ""));
     assert.match(row.hash ?? "", /^[0-9a-f]{64}$/);
@@ -108,9 +127,8 @@ for (const file of MISMATCHED) {
 }
 
 test("folders where every name agrees under the rules of their time (2025 legacy and models- names included) exit 0", () => {
-  const { code, value } = hashJson(["--rules", "2025-09-15", "2025-08-index-layout", "2025-09-responses-layout"], SAMPLES);
+  const { code, rows } = hashJson(["--rules", "2025-09-15", "2025-08-index-layout", "2025-09-responses-layout"], SAMPLES);
   assert.equal(code, 0);
-  const rows = value as HashRow[];
   assert.equal(rows.length, 5);
   for (const row of rows) {
     assert.equal(row.matches, true, row.file);
@@ -174,9 +192,10 @@ test("a prefix that matches nothing exits 2 with one line on stderr", (t) => {
 test("legacy: a full 64-hex hash finds the 2025 file named by its first 12 hex", (t) => {
   const elsewhere = tempDir(t);
   const full = "d0ac68cbde69db2d2a2084e4fd2090c49275c53b0860fe0d34cc17f03bcb27e8";
-  const { code, value } = hashJson(["--rules", "2025-08-18", "--root", SAMPLES, full], elsewhere);
+  const { code, rows } = hashJson(["--rules", "2025-08-18", "--root", SAMPLES, full], elsewhere);
   assert.equal(code, 0);
-  const row = value as HashRow;
+  const [row] = rows;
+  assert.ok(row !== undefined);
   assert.ok(row.file.endsWith("2025-08-index-layout/tests/integration/recordings/responses/d0ac68cbde69.json"), row.file);
   assert.equal(row.hash, full);
   assert.equal(row.name_hash, "d0ac68cbde69");
@@ -186,9 +205,10 @@ test("legacy: a full 64-hex hash finds the 2025 file named by its first 12 hex",
 test("legacy: a full 64-hex hash finds a 2025 models-<hash12>-<digest>.json file", (t) => {
   const elsewhere = tempDir(t);
   const full = "4a3a4447b16b849579bf601e1a005699745ff17959a85c1761bb8d5d45509e72";
-  const { code, value } = hashJson(["--root", SAMPLES, full], elsewhere);
+  const { code, rows } = hashJson(["--root", SAMPLES, full], elsewhere);
   assert.equal(code, 0);
-  const row = value as HashRow;
+  const [row] = rows;
+  assert.ok(row !== undefined);
   assert.ok(row.file.endsWith("responses/models-4a3a4447b16b-3057338f.json"), row.file);
   assert.equal(row.hash, full);
   assert.equal(row.matches, true);

@@ -21,9 +21,11 @@ interface ListRow {
   chunks: number;
 }
 
-function listJson(args: string[], cwd: string): { code: number; rows: ListRow[]; stderr: string } {
+/** `list --json`: `{summary, recordings:[…], errors:[…]}`; `rows` its recordings. */
+function listJson(args: string[], cwd: string): { code: number; rows: ListRow[]; summary: { scanned: number; listed: number; streamed: number; unreadable: number }; stderr: string } {
   const r = recctl(["list", "--json", ...args], { cwd });
-  return { code: r.code, rows: JSON.parse(r.stdout) as ListRow[], stderr: r.stderr };
+  const doc = JSON.parse(r.stdout) as { summary: { scanned: number; listed: number; streamed: number; unreadable: number }; recordings: ListRow[] };
+  return { code: r.code, rows: doc.recordings, summary: doc.summary, stderr: r.stderr };
 }
 
 /** The groups of a cli-table3 table: a one-cell row is a group header, the rows below it its members (by first cell). */
@@ -94,10 +96,11 @@ test("--group-by none prints one row per recording and no group headers", () => 
   assert.match(r.stdout, /^15 recordings\b/m);
 });
 
-test("--json prints rows [{file, hash, test_id, model, endpoint, method, streaming, chunks}]", () => {
-  const { code, rows } = listJson([], SAMPLES);
+test("--json prints {summary, recordings:[{file, hash, test_id, model, endpoint, method, streaming, chunks}], errors}", () => {
+  const { code, rows, summary } = listJson([], SAMPLES);
   assert.equal(code, 0);
   assert.equal(rows.length, 15);
+  assert.deepEqual(summary, { scanned: 15, listed: 15, streamed: rows.filter((r) => r.streaming).length, unreadable: 0, not_recordings: 0, filtered_out: 0 });
   for (const row of rows) assert.deepEqual(Object.keys(row).sort(), ["chunks", "endpoint", "file", "hash", "method", "model", "streaming", "test_id"]);
   const stream = rows.find((row) => row.file === UNREACHABLE_STREAM);
   assert.deepEqual(stream, {
@@ -198,11 +201,14 @@ test("show lists the request's messages with their roles, in order, and its tool
   assert.match(r.stdout, /tool call 0: knowledge_search/);
 });
 
-test("show --json prints the same facts as one object", () => {
+test("show --json prints the same facts as one object, {rules, recording:{…}, errors:[]}", () => {
   // Before test isolation (2025-10-04) a file without test_id was hashed without one.
   const r = recctl(["show", "--root", ".", "--json", "--rules", "2025-10-03", "632ce014"], { cwd: SAMPLES });
   assert.equal(r.code, 0, r.stderr);
-  const shown = JSON.parse(r.stdout) as {
+  const doc = JSON.parse(r.stdout) as { rules: string; errors: unknown[]; recording: unknown };
+  assert.equal(doc.rules, "2025-07-29");
+  assert.deepEqual(doc.errors, []);
+  const shown = doc.recording as {
     file: string;
     hash: string;
     name_hash: string;
@@ -305,7 +311,7 @@ test("show on a model list names every model id (OpenAI models, Ollama tags), in
     const at = lines.findIndex((l) => /^models {4}\d+$/.test(l));
     assert.equal(lines[at], `models    ${expected.length}`, r.stdout);
     assert.deepEqual(lines.slice(at + 1, at + 1 + expected.length), expected.map((id) => `  ${id}`));
-    const json = JSON.parse(recctl(["show", "--json", file], { cwd: SAMPLES }).stdout) as { response: { models: string[] } };
-    assert.deepEqual(json.response.models, expected);
+    const json = JSON.parse(recctl(["show", "--json", file], { cwd: SAMPLES }).stdout) as { recording: { response: { models: string[] } } };
+    assert.deepEqual(json.recording.response.models, expected);
   }
 });

@@ -183,7 +183,8 @@ describe("recctl normalize --json", () => {
     assert.equal(r.code, 2);
     const doc = JSON.parse(r.stdout) as {
       summary: { files: number; changed: number; written: number; errors: number };
-      files: { file: string; changes?: { pointer: string; from: unknown; to: unknown }[]; reformat?: boolean; notes?: string[]; error?: string }[];
+      files: { file: string; changes: { pointer: string; from: unknown; to: unknown }[]; reformat: boolean; notes: string[] }[];
+      errors: { file: string; error: string; rule: string; line: number | null; column: number | null }[];
     };
     assert.deepEqual(doc.summary, { files: 12, changed: 9, written: 0, errors: 1 });
     const chat = doc.files.find((f) => f.file === CHAT);
@@ -197,10 +198,15 @@ describe("recctl normalize --json", () => {
       written: false,
       notes: [],
     });
-    assert.equal(doc.files.find((f) => f.file === STREAM)?.changes?.length, 16);
+    assert.equal(doc.files.find((f) => f.file === STREAM)?.changes.length, 16);
     assert.equal(doc.files.find((f) => f.file === COMPACT)?.reformat, true);
     assert.deepEqual(doc.files.find((f) => f.file === NOT_HASH_NAMED)?.notes, ["not hash-named: ids left alone"]);
-    assert.match(doc.files.find((f) => f.file === TRUNCATED)?.error ?? "", /truncated/);
+    assert.equal(doc.files.find((f) => f.file === TRUNCATED), undefined, "a file that could not be read is in errors, not files");
+    assert.deepEqual(
+      doc.errors.map((e) => [e.file, e.rule]),
+      [[TRUNCATED, "json"]],
+    );
+    assert.match(doc.errors[0]?.error ?? "", /truncated/);
     assert.equal(doc.files.find((f) => f.file === MODELS), undefined);
   });
 });

@@ -18,7 +18,9 @@ const EXPECTED = JSON.parse(readFileSync(join(FIXTURES, "eras", "repo-expected.j
 const DEMO = "tests/integration/demo/recordings";
 
 interface PruneJson {
-  summary: { scanned: number; rules: string; rules_source: string };
+  rules: string;
+  rules_source: string;
+  summary: { scanned: number };
   orphans: { file: string; reasons: string[]; superseded_by?: string; responses_differ?: boolean }[];
 }
 
@@ -31,15 +33,15 @@ test("in a repository carrying an older recorder, prune --reason unreachable lis
   const root = fixtureCopy(t, "eras/repo");
   const { code, json } = prune([], root);
   assert.equal(code, 0);
-  assert.equal(json.summary.rules, EXPECTED.repository_era);
-  assert.equal(json.summary.rules_source, "recorder");
+  assert.equal(json.rules, EXPECTED.repository_era);
+  assert.equal(json.rules_source, "recorder");
   assert.deepEqual(json.orphans.map((o) => basename(o.file)).sort(), [...EXPECTED.unreachable_under_repository_recorder].sort());
 });
 
 test("--rules current judges by the newest recorder instead", (t) => {
   const root = fixtureCopy(t, "eras/repo");
   const { json } = prune(["--rules", "current"], root);
-  assert.equal(json.summary.rules_source, "option");
+  assert.equal(json.rules_source, "option");
   assert.deepEqual(json.orphans.map((o) => basename(o.file)).sort(), [...EXPECTED.unreachable_under_newest].sort());
 });
 

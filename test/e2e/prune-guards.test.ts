@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, test, type TestContext } from "node:test";
-import { BIN, FIXTURES, recctl, tempDir } from "./run.js";
+import { BIN, FIXTURES, hashRow, recctl, tempDir } from "./run.js";
 
 const CHAT = "tests/integration/chat/recordings";
 const TOOLS = "tests/integration/tools/recordings";
@@ -26,7 +26,7 @@ const GONE = [`${TOOLS}/a9d3595a3028ee2b0d917b0fdd43aba0b717b3b68cc21cb743a3576e
 const ALL = [GPT4O, LLAMA, MISTRAL, REMOVED_TEST, UNREACHABLE, MODEL_LIST, NOTES, TOOL_WEB, TOOL_WEATHER, ...GONE].sort();
 
 interface GuardsJson {
-  unreadable?: { file: string; error: string }[];
+  errors?: { file: string; error: string }[];
   summary: { scanned: number; orphans: number; deleted: number };
   orphans: { file: string; reasons: string[]; deleted: boolean }[];
   repo_root: { dir: string; found_by: string };
@@ -237,7 +237,7 @@ describe("prune and normalize: the write path", () => {
     for (const f of files) chmodSync(join(repo, f), 0o664);
     const script = `umask 022 && "${process.execPath}" "${BIN}" normalize --write --json`;
     const r = spawnSync("sh", ["-c", script], { cwd: repo, encoding: "utf8" });
-    const written = (JSON.parse(r.stdout) as { files: { file: string; written?: boolean }[] }).files.filter((f) => f.written === true);
+    const written = (JSON.parse(r.stdout) as { files: { file: string; written: boolean }[] }).files.filter((f) => f.written);
     assert.ok(written.length >= 5, r.stderr);
     for (const f of written) assert.equal(statSync(join(repo, f.file)).mode & 0o7777, 0o664, f.file);
     assert.deepEqual((readdirSync(repo, { recursive: true }) as string[]).filter((f) => f.includes(".recctl-tmp-")), []);
@@ -280,7 +280,7 @@ describe("prune reads test_id and request as json.load does", () => {
     const text = readFileSync(file, "utf8");
     // json.load keeps the last of two equal keys: this stray request is the one the recorder would hash.
     writeFileSync(file, `${text.trimEnd().slice(0, -1)},\n  "request": {"method": "GET", "url": "http://0.0.0.0:11434/v1/models", "body": {}}\n}\n`);
-    const hashed = JSON.parse(recctl(["hash", "--json", GPT4O], { cwd: repo }).stdout) as { matches: boolean };
+    const hashed = hashRow<{ matches: boolean }>(recctl(["hash", "--json", GPT4O], { cwd: repo }));
     assert.equal(hashed.matches, false);
     const { json } = pruneJson(["--reason", "unreachable"], repo);
     assert.deepEqual(json.orphans.map((o) => [o.file, o.reasons]).sort(), [
@@ -299,12 +299,12 @@ describe("prune reads test_id and request as json.load does", () => {
     writeFileSync(file, `${JSON.stringify({ request, test_id: long, ...rest }, null, 2)}\n`);
     const { code, json } = pruneJson([CHAT], repo);
     assert.equal(code, 0);
-    assert.deepEqual(json.unreadable ?? [], []);
+    assert.deepEqual(json.errors ?? [], []);
     // The test_id is hashed with the request, so the name no longer agrees; the test file exists.
-    assert.equal((JSON.parse(recctl(["hash", "--json", GPT4O], { cwd: repo }).stdout) as { matches: boolean }).matches, false);
+    assert.equal(hashRow<{ matches: boolean }>(recctl(["hash", "--json", GPT4O], { cwd: repo })).matches, false);
     assert.deepEqual(json.orphans.find((o) => o.file === GPT4O)?.reasons, ["unreachable"]);
-    const shown = JSON.parse(recctl(["list", "--json", GPT4O], { cwd: repo }).stdout) as { test_id: string }[];
-    assert.equal(shown[0]?.test_id, long);
+    const shown = JSON.parse(recctl(["list", "--json", GPT4O], { cwd: repo }).stdout) as { recordings: { test_id: string }[] };
+    assert.equal(shown.recordings[0]?.test_id, long);
   });
 });
 
@@ -325,7 +325,7 @@ test("a recording reached through a symlinked folder is never removed: it lives 
   cpSync(source, join(recordings, `${"b".repeat(64)}.json`));
   symlinkSync(outside, join(recordings, "shared"));
   const r = recctl(["prune", "--json", "--delete", "--max-delete", "100%"], { cwd: repo });
-  const json = JSON.parse(r.stdout) as { orphans: { file: string; deleted: boolean; error?: string }[] };
+  const json = JSON.parse(r.stdout) as { orphans: { file: string; deleted: boolean; error: string | null }[] };
   const linked = json.orphans.find((o) => o.file.includes("/shared/"));
   assert.equal(linked?.deleted, false);
   assert.match(linked?.error ?? "", /a symlink to .*outside\/recordings\/a+\.json, outside the repository.s recordings folders \(left alone\)/);

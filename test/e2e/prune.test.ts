@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, test, type TestContext } from "node:test";
-import { BIN, fixtureCopy, recctl } from "./run.js";
+import { BIN, fixtureCopy, hashRow, recctl } from "./run.js";
 
 const CHAT = "tests/integration/chat/recordings";
 const TOOLS = "tests/integration/tools/recordings";
@@ -30,9 +30,9 @@ const WITH_MANIFEST: Record<string, string[]> = {
 
 interface PruneJson {
   summary: { scanned: number; orphans: number; deleted: number };
-  orphans: { file: string; hash: string | null; request_hash: string | null; test_id: string | null; reasons: string[]; deleted: boolean; error?: string }[];
+  orphans: { file: string; hash: string | null; request_hash: string | null; test_id: string | null; reasons: string[]; superseded_by: string | null; responses_differ: boolean | null; kept: unknown; deleted: boolean; error: string | null }[];
   index_orphans: { index: string; request_hash: string; reasons: string[]; deleted: boolean }[];
-  unreadable: { file: string; error: string }[];
+  errors: { file: string; error: string; rule: string }[];
   partial: { problems: string[]; not_judged: { file: string; test_file: string }[] } | null;
   refused: string | null;
 }
@@ -94,7 +94,11 @@ describe("prune: orphan reasons", () => {
       request_hash: "a9d3595a3028ee2b0d917b0fdd43aba0b717b3b68cc21cb743a3576eabcd170a",
       test_id: "tests/integration/gone/test_gone.py::test_old[x]",
       reasons: ["test-file-missing", "not-collected"],
+      superseded_by: null,
+      responses_differ: null,
+      kept: null,
       deleted: false,
+      error: null,
     });
   });
 
@@ -186,7 +190,7 @@ describe("prune: orphan reasons", () => {
     assert.ok(existsSync(join(root, truncated)));
     assert.ok(existsSync(join(root, badBytes)));
     assert.ok(!json.orphans.some((o) => o.file === truncated || o.file === badBytes));
-    assert.deepEqual(json.unreadable.map((u) => u.file), [truncated, badBytes]);
+    assert.deepEqual(json.errors.map((u) => u.file), [truncated, badBytes]);
     assert.match(stderr, /0{64}\.json:\d+:\d+: invalid JSON.*\(not judged, never removed\)/);
     assert.match(stderr, /f{64}\.json:\d+:\d+: invalid UTF-8 .*\(not judged, never removed\)/);
   });
@@ -201,11 +205,11 @@ describe("prune: orphan reasons", () => {
     const long = `${text.slice(0, at)}${lead}${"é".repeat(6000)}",${text.slice(at)}`;
     const scratch = join(root, CHAT, `${"1".repeat(64)}.json`);
     writeFileSync(scratch, long);
-    const hashed = JSON.parse(recctl(["hash", "--json", scratch], { cwd: root }).stdout) as { hash: string };
+    const hashed = hashRow<{ hash: string }>(recctl(["hash", "--json", scratch], { cwd: root }));
     const named = `${CHAT}/${hashed.hash}.json`;
     writeFileSync(join(root, named), long);
     const { json } = pruneJson(["--collected", "collected.txt", named, scratch], root);
-    assert.deepEqual(json.unreadable, []);
+    assert.deepEqual(json.errors, []);
     // The scratch file holds the very request of the correctly named one: superseded too.
     assert.deepEqual(reasonsByFile(json), { [named]: ["not-collected"], [relative(root, scratch)]: ["unreachable", "superseded", "not-collected"] });
     assert.equal(json.orphans.find((o) => o.file === named)?.request_hash, hashed.hash);
@@ -217,7 +221,7 @@ describe("prune: orphan reasons", () => {
     // A stray first "request" in the part read first; the real one (the file's name) comes after.
     const repeated = `{\n  "request": {"method": "GET", "url": "http://0.0.0.0:11434/v1/models", "body": {}},${text.slice(1)}`;
     writeFileSync(join(root, KEPT_GPT4O), repeated);
-    const hashed = JSON.parse(recctl(["hash", "--json", KEPT_GPT4O], { cwd: root }).stdout) as { matches: boolean };
+    const hashed = hashRow<{ matches: boolean }>(recctl(["hash", "--json", KEPT_GPT4O], { cwd: root }));
     assert.equal(hashed.matches, true);
     const { json } = pruneJson(["--collected", "collected.txt"], root);
     assert.equal(reasonsByFile(json)[KEPT_GPT4O], undefined);

@@ -56,16 +56,25 @@ function joinChatDeltas(file: string): Map<number, { content: string; reasoning:
   return choices;
 }
 
-function reassembleJson(args: string[], cwd = REASSEMBLE): { code: number; value: unknown; stderr: string } {
+interface ReassembleDocument {
+  texts: Answer[];
+  skipped: { file: string; kind: string; reason: string }[];
+  errors: unknown[];
+}
+
+/** `reassemble --json`: `{texts:[…], skipped:[…], errors:[…]}` whatever the number of refs; `value` its first answer. */
+function reassembleJson(args: string[], cwd = REASSEMBLE): { code: number; doc: ReassembleDocument; texts: Answer[]; value: Answer | undefined; stderr: string } {
   const r = recctl(["reassemble", "--json", ...args], { cwd });
-  return { code: r.code, value: JSON.parse(r.stdout) as unknown, stderr: r.stderr };
+  const doc = JSON.parse(r.stdout) as ReassembleDocument;
+  return { code: r.code, doc, texts: doc.texts, value: doc.texts[0], stderr: r.stderr };
 }
 
 for (const name of ["unicode-split.json", "openai-chat-stream-reasoning.json", "openai-chat-stream-n2.json", "openai-chat-stream-refusal.json", "openai-chat-stream-parallel-tool-calls.json"]) {
   test(`${name}: every choice's content, reasoning, refusal and tool arguments are its deltas joined`, () => {
     const { code, value } = reassembleJson([name]);
     assert.equal(code, 0);
-    const answer = value as Answer;
+    const answer = value;
+    assert.ok(answer !== undefined);
     const expected = joinChatDeltas(join(REASSEMBLE, name));
     assert.deepEqual(
       answer.choices.map((c) => c.index),
@@ -102,7 +111,7 @@ test("unicode split across chunks (surrogate pairs, combining marks, ZWJ, CRLF) 
   assert.equal(text.stdout, expected, "the text as joined, byte for byte (it already ends with a newline)");
   assert.ok(!text.stdout.includes("\uFFFD"), "no replacement characters");
   const { value } = reassembleJson(["unicode-split.json"]);
-  assert.equal((value as Answer).choices[0]?.content, expected);
+  assert.equal(value?.choices[0]?.content, expected);
 });
 
 test("tool calls are printed after the text, their arguments as pretty JSON", () => {
@@ -143,14 +152,12 @@ test("reasoning is shown after the answer text", () => {
 });
 
 test("--json has the SPEC shape for every family, with content and reasoning as strings", () => {
-  const { code, value, stderr } = reassembleJson(["*.json"]);
+  const { code, texts: answers, stderr } = reassembleJson(["*.json"]);
   assert.equal(code, 0, stderr);
-  assert.ok(Array.isArray(value));
-  const answers = value as Answer[];
   assert.ok(answers.length >= 20, `${answers.length} answers`);
   for (const answer of answers) {
     const keys = Object.keys(answer);
-    assert.deepEqual(keys.filter((k) => k !== "error"), ["file", "kind", "streaming", "model", "choices", "usage"], answer.file);
+    assert.deepEqual(keys, ["file", "kind", "streaming", "model", "choices", "usage", "error"], answer.file);
     assert.equal(typeof answer.streaming, "boolean", answer.file);
     for (const choice of answer.choices) {
       assert.deepEqual(Object.keys(choice), ["index", "role", "content", "reasoning", "refusal", "tool_calls", "finish_reason"], answer.file);
@@ -165,9 +172,9 @@ test("--json has the SPEC shape for every family, with content and reasoning as 
 });
 
 test("--json for one streamed tool call: the exact object", () => {
-  const { code, value } = reassembleJson(["openai-chat-stream-tool-calls.json"]);
+  const { code, value: answer } = reassembleJson(["openai-chat-stream-tool-calls.json"]);
   assert.equal(code, 0);
-  const answer = value as Answer;
+  assert.ok(answer !== undefined);
   assert.equal(answer.file, "openai-chat-stream-tool-calls.json");
   assert.equal(answer.kind, "openai-chat");
   assert.equal(answer.streaming, true);
@@ -186,14 +193,20 @@ test("--json for one streamed tool call: the exact object", () => {
   assert.equal((answer.usage as { total_tokens: number }).total_tokens, 125);
 });
 
-test("a family with no text (embeddings) given as the one ref exits 2 with one clear line", () => {
+test("a family with no text (embeddings) given as the one ref exits 2 with one clear line (--json: listed as skipped)", () => {
   for (const args of [["openai-embeddings.json"], ["--json", "openai-embeddings.json"]]) {
     const r = recctl(["reassemble", ...args], { cwd: REASSEMBLE });
     assert.equal(r.code, 2, args.join(" "));
-    assert.equal(r.stdout, "");
     assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
     assert.match(r.stderr, /openai-embeddings\.json.*no text.*embeddings/);
   }
+  assert.equal(recctl(["reassemble", "openai-embeddings.json"], { cwd: REASSEMBLE }).stdout, "");
+  const { doc } = reassembleJson(["openai-embeddings.json"]);
+  assert.deepEqual(doc.texts, []);
+  assert.deepEqual(
+    doc.skipped.map((s) => [s.file, s.kind]),
+    [["openai-embeddings.json", "openai-embeddings"]],
+  );
 });
 
 test("in a batch (a directory) the no-text recording is listed as skipped and the others printed; exit 0", (t) => {
@@ -207,17 +220,18 @@ test("in a batch (a directory) the no-text recording is listed as skipped and th
   assert.match(text.stdout, /==> openai-chat-stream-n2\.json <==\n(.*\n)*Blue\.\n(.*\n)*Green\./);
   assert.match(text.stdout, /==> google-genai-stream\.json <==\n1, 2, 3, 4, 5, 6, 7, 8, 9, 10/);
 
-  const { code, value, stderr } = reassembleJson(["."], dir);
+  const { code, texts, doc, stderr } = reassembleJson(["."], dir);
   assert.equal(code, 0);
-  assert.deepEqual((value as Answer[]).map((a) => a.file).sort(), ["google-genai-stream.json", "openai-chat-stream-n2.json"]);
+  assert.deepEqual(texts.map((a) => a.file).sort(), ["google-genai-stream.json", "openai-chat-stream-n2.json"]);
+  assert.deepEqual(doc.skipped.map((s) => s.file), ["openai-embeddings.json"]);
   assert.match(stderr, /openai-embeddings\.json.*skipped/);
 });
 
-test("several refs give a JSON array, each answer with its file", () => {
-  const { code, value } = reassembleJson(["unicode-split.json", "ollama-generate-stream.json"]);
+test("several refs give {texts:[…]}, each answer with its file", () => {
+  const { code, texts } = reassembleJson(["unicode-split.json", "ollama-generate-stream.json"]);
   assert.equal(code, 0);
   assert.deepEqual(
-    (value as Answer[]).map((a) => [a.file, a.kind]),
+    texts.map((a) => [a.file, a.kind]),
     [
       ["unicode-split.json", "openai-chat"],
       ["ollama-generate-stream.json", "ollama-generate"],

@@ -13,7 +13,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { BIN, FIXTURES, recctl, tempDir } from "./run.js";
+import { BIN, FIXTURES, hashRow, recctl, tempDir } from "./run.js";
 
 const ROBUST = join(FIXTURES, "robust");
 const VALID = join(FIXTURES, "valid");
@@ -84,7 +84,7 @@ test("994 nested containers load as in Python (every command reads them, the has
   const { root, dir } = recordingsRoot(t);
   const file = join(dir, `${DEEPEST_LOADABLE_HASH}.json`);
   writeFileSync(file, deepRecording(991));
-  const hashed = JSON.parse(recctl(["--json", "hash", file], { cwd: root }).stdout) as { hash: string; matches: boolean };
+  const hashed = hashRow<{ hash: string; matches: boolean }>(recctl(["--json", "hash", file], { cwd: root }));
   assert.equal(hashed.hash, DEEPEST_LOADABLE_HASH);
   assert.equal(hashed.matches, true);
   assert.equal(validateJson([], root).report.summary.invalid, 0);
@@ -104,7 +104,7 @@ test("994 nested containers load as in Python (every command reads them, the has
 test("NaN, Infinity and -Infinity are read as Python reads them: valid, hashed as json.dumps writes them", () => {
   const strict = recctl(["validate", "--strict", NON_FINITE]);
   assert.equal(strict.code, 0, strict.stdout + strict.stderr);
-  const hashed = JSON.parse(recctl(["--json", "hash", "--explain", NON_FINITE]).stdout) as { hash: string; matches: boolean; normalized: string };
+  const hashed = hashRow<{ hash: string; matches: boolean; normalized: string }>(recctl(["--json", "hash", "--explain", NON_FINITE]));
   assert.equal(hashed.hash, NON_FINITE_HASH);
   assert.equal(hashed.matches, true);
   assert.match(hashed.normalized, /"temperature": NaN, "top_p": Infinity/);
@@ -239,7 +239,7 @@ test("`-` reads one recording from standard input for validate, hash, show and d
   const broken = recctl(["validate", "-"], { input: input.slice(0, 200) });
   assert.equal(broken.code, 1);
   assert.match(broken.stdout, /^-:\d+:\d+: error invalid JSON: unexpected end of file \(truncated\?\) \(json\)$/m);
-  const hashed = JSON.parse(recctl(["--json", "hash", "-"], { input }).stdout) as { file: string; hash: string };
+  const hashed = hashRow<{ file: string; hash: string }>(recctl(["--json", "hash", "-"], { input }));
   assert.deepEqual([hashed.file, hashed.hash], ["-", NON_FINITE_HASH]);
   assert.match(recctl(["show", "-"], { input }).stdout, new RegExp(`^hash +${NON_FINITE_HASH} `, "m"));
   assert.equal(recctl(["show", "--raw", "-"], { input }).stdout, input);
@@ -258,7 +258,7 @@ test("standard input that arrives late (a parent's pipe or socket) is waited for
   setTimeout(() => child.stdin.end(text.subarray(500)), 600);
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
   assert.equal(code, 0);
-  assert.equal((JSON.parse(stdout) as { hash: string }).hash, NON_FINITE_HASH);
+  assert.equal(hashRow<{ hash: string }>({ stdout }).hash, NON_FINITE_HASH);
 });
 
 test("stdin is read once, in the main thread, beside a tree large enough for worker threads", (t) => {
@@ -283,7 +283,7 @@ test("a /dev/fd path from process substitution is read as a file: diff <(…) f,
   const valid = sh('"$(command -v node)" "$R" validate <(cat "$F")');
   assert.equal(valid.status, 0, String(valid.stderr));
   const hashed = sh('"$(command -v node)" "$R" --json hash <(cat "$F")');
-  assert.equal((JSON.parse(String(hashed.stdout)) as { hash: string }).hash, NON_FINITE_HASH);
+  assert.equal(hashRow<{ hash: string }>({ stdout: String(hashed.stdout) }).hash, NON_FINITE_HASH);
 });
 
 test("commands that remove, rename or rewrite files refuse a stream: prune -, rehash -, normalize --write - exit 2 and say why", () => {

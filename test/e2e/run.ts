@@ -48,3 +48,14 @@ export function fixtureCopy(t: { after: (fn: () => void) => void }, fixture: str
   cpSync(join(FIXTURES, fixture), dir, { recursive: true });
   return dir;
 }
+
+/**
+ * The one row of a `hash --json` run given one file: its document is `{rules, rules_source,
+ * hashes:[…], errors:[…]}` whatever the number of refs.
+ */
+export function hashRow<T>(r: RunResult | { stdout: string }): T {
+  const doc = JSON.parse(r.stdout) as { hashes?: T[] };
+  const row = doc.hashes?.[0];
+  if (row === undefined || doc.hashes?.length !== 1) throw new Error(`expected one hash row, got: ${r.stdout}`);
+  return row;
+}

@@ -198,6 +198,7 @@ test("migrate-types rewrites only __type__ lines (git diff shows nothing else) a
     summary: { files: 7, changed: 1, types: 3, written: 0, errors: 0 },
     prefixes: [{ from: "mypkg.old_responses", to: "mypkg.responses", count: 3 }],
     files: [{ file: join(RECORDINGS, RENAMED), count: 3, written: false }],
+    errors: [],
     interrupted: null,
   });
   assert.equal(git(dir, "status", "--porcelain"), "");

@@ -16,7 +16,8 @@ import type { RequestHasher } from "../hash.js";
 import { eachUntilInterrupted, type Interruption, type Interrupts } from "../io/interrupt.js";
 import { writeRefusalSync } from "../workspace/recordings-folder.js";
 import { describeFsError } from "../read.js";
-import { exactRequest, isObject, nameHash, recordingFromBytes, RecordingError, type Recording } from "../recording.js";
+import { exactRequest, failureOf, isObject, nameHash, recordingFromBytes, RecordingError, type Recording } from "../recording.js";
+import type { FileFailure } from "../types.js";
 import { recorderName } from "../rehash/index.js";
 import { hasherOf, type RulesChoice, type RulesInUse } from "../rules/detect.js";
 import { isUnreachable, verdictOf, type VerdictStatus } from "../rules/verdict.js";
@@ -68,14 +69,10 @@ export interface FileChange {
   duplicate_of: string | null;
 }
 
-/** A recording of one side that could not be read as JSON: left out of the comparison. */
-export interface ChangesError {
-  file: string;
+/** A recording of one side that could not be read as JSON: left out of the comparison (the one failure type, and the revision). */
+export interface ChangesError extends FileFailure {
   /** The revision it was read at, as given (`:` for the index); null for the working tree. */
   revision: string | null;
-  message: string;
-  line: number | null;
-  column: number | null;
 }
 
 export interface Revision {
@@ -189,7 +186,7 @@ function parseSide(contents: Map<string, Buffer>, revision: string | null, error
       recordings.set(path, recordingFromBytes(path, bytes));
     } catch (err) {
       if (!(err instanceof RecordingError)) throw err;
-      errors.push({ file: path, revision, message: err.message, line: err.line, column: err.column });
+      errors.push({ ...failureOf(path, err), revision });
     }
   }
   return { recordings, bytes: contents };
@@ -201,7 +198,7 @@ function readWorkTree(top: string, paths: readonly string[], errors: ChangesErro
     try {
       contents.set(path, readFileSync(join(top, path)));
     } catch (err) {
-      errors?.push({ file: path, revision: null, message: `cannot read: ${describeFsError(err)}`, line: null, column: null });
+      errors?.push({ file: path, revision: null, error: `cannot read: ${describeFsError(err)}`, rule: "io", line: null, column: null });
     }
   }
   return contents;
@@ -308,7 +305,7 @@ function compareOrNote(file: string, a: Recording, b: Recording, change: PairKin
   } catch (err) {
     if (!(err instanceof NoAnswerError)) throw err;
     // Named where the newer side was read: the working tree, the index or the head revision.
-    errors.push({ file, revision: head, message: `cannot compare: ${err.message}`, line: null, column: null });
+    errors.push({ file, revision: head, error: `cannot compare: ${err.message}`, rule: "stream-shape", line: null, column: null });
     return null;
   }
 }

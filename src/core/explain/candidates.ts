@@ -7,8 +7,8 @@ import { classifyRequest } from "../hash.js";
 import type { PyValue } from "../pyjson.js";
 import { pyUrlParse } from "../pyurl.js";
 import { readRequestOnly } from "../read-request.js";
-import { nameHash, RecordingError, type ExactRequest } from "../recording.js";
-import type { RequestKind } from "../types.js";
+import { failureOf, nameHash, RecordingError, type ExactRequest } from "../recording.js";
+import type { FileFailure, RequestKind } from "../types.js";
 import type { MissKind } from "./messages.js";
 
 /** What a request is, for matching: where it went and for which test. */
@@ -63,20 +63,20 @@ export function factsOf(exact: ExactRequest): RequestFacts {
 export interface RecordingIndex {
   recordings: Indexed[];
   /** Files whose request could not be read (they are left out, and counted). */
-  unreadable: { file: string; message: string }[];
+  unreadable: FileFailure[];
 }
 
 /** Reads the head of every recording once; all misses of one run share the index. */
 export function buildIndex(files: readonly string[]): RecordingIndex {
   const recordings: Indexed[] = [];
-  const unreadable: { file: string; message: string }[] = [];
+  const unreadable: FileFailure[] = [];
   for (const file of files) {
     try {
       const { exact } = readRequestOnly(file);
       recordings.push({ file, name: nameHash(file)?.hash ?? null, exact, facts: factsOf(exact) });
     } catch (err) {
       if (!(err instanceof RecordingError) && !(err instanceof Error && err.name === "PyJsonParseError")) throw err;
-      unreadable.push({ file, message: err.message });
+      unreadable.push(err instanceof RecordingError ? failureOf(file, err) : { file, error: err.message, rule: "json", line: null, column: null });
     }
   }
   return { recordings, unreadable };

@@ -5,23 +5,19 @@
  */
 import { runParallel } from "../parallel.js";
 import { readRequestOnly } from "../read-request.js";
-import { isObject, readRecordingSync, RecordingError, type ExactRequest } from "../recording.js";
+import { failureOf, isObject, readRecordingSync, type ExactRequest } from "../recording.js";
+import { isFileFailure, type FileFailure } from "../types.js";
 import type { Era } from "../rules/eras.js";
 import { rulesFromTask, rulesTask, type RulesInUse } from "../rules/detect.js";
 import { judgeReachability, type ScannedRecording } from "./judge.js";
 
-/** A file that could not be read or parsed: never judged, never removed. */
-export interface UnreadableRecording {
-  file: string;
-  unreadable: string;
-  line: number | null;
-  column: number | null;
-}
+/** A file that could not be read or parsed: never judged, never removed (the one failure type). */
+export type UnreadableRecording = FileFailure;
 
 export type Scan = ScannedRecording | UnreadableRecording;
 
 export function isUnreadable(s: Scan): s is UnreadableRecording {
-  return "unreadable" in s;
+  return isFileFailure(s);
 }
 
 function scanned(file: string, exact: ExactRequest, seen: { size: number; mtimeMs: number }, era: Era): ScannedRecording {
@@ -32,8 +28,7 @@ function scanned(file: string, exact: ExactRequest, seen: { size: number; mtimeM
 }
 
 function unreadable(file: string, err: unknown): UnreadableRecording {
-  if (err instanceof RecordingError) return { file, unreadable: err.message, line: err.line, column: err.column };
-  return { file, unreadable: `cannot read: ${err instanceof Error ? err.message : String(err)}`, line: null, column: null };
+  return failureOf(file, err);
 }
 
 function scanFile(file: string, era: Era): Scan {

@@ -11,7 +11,8 @@ import { requestHash } from "../hash.js";
 import { responseDates, responseDigest, type ResponseDates } from "../history/response-dates.js";
 import { sameResponseData } from "../history/same-response.js";
 import { runParallel } from "../parallel.js";
-import { exactRequest, isObject, nameAgrees, nameHash, readRecordingSync, RecordingError, type NameHash, type Recording } from "../recording.js";
+import { exactRequest, failureOf, isObject, nameAgrees, nameHash, readRecordingSync, type NameHash, type Recording } from "../recording.js";
+import type { FileFailure } from "../types.js";
 import { eraById, NEWEST_ERA, type Era } from "../rules/eras.js";
 import { originOf, verdictOf, type VerdictStatus } from "../rules/verdict.js";
 import { topLevelSpans } from "../spans.js";
@@ -28,12 +29,8 @@ export interface RehashSkip {
   reason: string;
 }
 
-export interface RehashFailure {
-  file: string;
-  message: string;
-  line: number | null;
-  column: number | null;
-}
+/** A file rehash could not read or move (the one failure type). */
+export type RehashFailure = FileFailure;
 
 export interface RehashPlan {
   era: string;
@@ -67,7 +64,7 @@ function scanFile(file: string, era: Era): Scan {
     const why = name === null ? null : verdict.status === "unreachable" ? originOf(input, name, verdict).message : verdict.note;
     return { file, hash: verdict.hash, status: verdict.status, why };
   } catch (err) {
-    const failure = err instanceof RecordingError ? { file, message: err.message, line: err.line, column: err.column } : { file, message: `cannot read: ${(err as Error).message}`, line: null, column: null };
+    const failure = failureOf(file, err);
     return { file, hash: null, status: "unknown", why: null, failure };
   }
 }
@@ -258,7 +255,7 @@ export async function applyRehash(plan: RehashPlan, control: ApplyControl = { re
   const fail = (entry: RehashEntry, err: unknown): void => {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === "EEXIST" ? `${basename(entry.to)} is taken (left untouched)` : (err as Error).message;
-    failures.push({ file: entry.file, message: `cannot ${entry.action}: ${why}`, line: null, column: null });
+    failures.push({ file: entry.file, error: `cannot ${entry.action}: ${why}`, rule: "io", line: null, column: null });
     failed.add(entry.file);
   };
   const ready = (e: RehashEntry): boolean => (e.action === "rename" ? !existsSync(e.to) : e.after === null || doneFiles.has(e.after));
