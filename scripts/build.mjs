@@ -143,6 +143,8 @@ await build({
   // Bundled CommonJS packages (fast-glob, sql.js, ajv's runtime) require node's own modules.
   banner: { js: 'import { createRequire as __recctlCreateRequire } from "node:module";\nconst require = __recctlCreateRequire(import.meta.url);' },
   legalComments: "none",
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: "warning",
   // sql.js's node branch reads __dirname (unused: recctl gives it locateFile); ES modules have none.
   define: { __dirname: "import.meta.dirname", __filename: "import.meta.filename" },
