@@ -37,17 +37,41 @@ const COMMANDS = [
   ["bundle: validate one file", [bundleBin, "validate", "--no-cache", file]],
 ];
 
-function once(argv) {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, argv, { stdio: "ignore", env: { ...process.env, NO_COLOR: "1" } });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) throw new Error(`${argv.join(" ")} exited ${r.status}`);
-  return ms;
+// Python's os.wait4 gives each child's CPU time (user + system) to the microsecond; wall time
+// is what the machine's load changes most, CPU time much less. Without python3: wall time only.
+const TIMER = `
+import json, os, subprocess, sys, time
+job = json.load(sys.stdin)
+def once(argv):
+    start = time.perf_counter()
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, NO_COLOR="1"))
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = (time.perf_counter() - start) * 1000
+    if status != 0: sys.exit("%s exited %d" % (" ".join(argv), status))
+    return [wall, (ru.ru_utime + ru.ru_stime) * 1000]
+for argv in job["commands"]: once(argv)
+rounds = [[once(argv) for argv in job["commands"]] for _ in range(job["runs"])]
+json.dump(rounds, sys.stdout)
+`;
+
+function measure() {
+  const commands = COMMANDS.map(([, argv]) => [process.execPath, ...argv]);
+  const py = spawnSync("python3", ["-c", TIMER], { input: JSON.stringify({ commands, runs: RUNS }), encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
+  if (py.status === 0) return JSON.parse(py.stdout);
+  if (py.error === undefined) throw new Error(py.stderr);
+  const once = (argv) => {
+    const start = process.hrtime.bigint();
+    const r = spawnSync(argv[0], argv.slice(1), { stdio: "ignore", env: { ...process.env, NO_COLOR: "1" } });
+    if (r.status !== 0) throw new Error(`${argv.join(" ")} exited ${r.status}`);
+    return [Number(process.hrtime.bigint() - start) / 1e6, NaN];
+  };
+  for (const argv of commands) once(argv); // warm the file cache
+  return Array.from({ length: RUNS }, () => commands.map(once));
 }
 
-const times = COMMANDS.map(() => []);
-for (const [, argv] of COMMANDS) once(argv); // warm the file cache
-for (let i = 0; i < RUNS; i++) COMMANDS.forEach(([, argv], j) => times[j].push(once(argv)));
+const rounds = measure();
+const times = COMMANDS.map((_, j) => rounds.map((r) => r[j][0]));
+const cpu = COMMANDS.map((_, j) => rounds.map((r) => r[j][1]));
 rmSync(dir, { recursive: true, force: true });
 
 const median = (xs) => {
@@ -55,9 +79,11 @@ const median = (xs) => {
   return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const floor = median(times[0]);
-process.stdout.write(`| command | median | × node -e 0 |\n| --- | --- | --- |\n`);
+const cpuFloor = median(cpu[0]);
+process.stdout.write(`| command | wall, median | × node -e 0 | CPU (user+sys), median | × node -e 0 |\n| --- | --- | --- | --- | --- |\n`);
 COMMANDS.forEach(([name], j) => {
   const m = median(times[j]);
-  process.stdout.write(`| ${name} | ${m.toFixed(0)} ms | ${(m / floor).toFixed(2)}× |\n`);
+  const c = median(cpu[j]);
+  process.stdout.write(`| ${name} | ${m.toFixed(0)} ms | ${(m / floor).toFixed(2)}× | ${c.toFixed(0)} ms | ${(c / cpuFloor).toFixed(2)}× |\n`);
 });
 process.stdout.write(`\n${RUNS} interleaved rounds, node ${process.version}, ${file.startsWith(REPO) ? file.slice(REPO.length) : file}\n`);

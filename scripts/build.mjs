@@ -22,7 +22,7 @@
 //                                      bundle's agree
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, posix, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -128,7 +128,7 @@ for (const [jsPath, name] of entries) {
 }
 
 rmSync(OUT, { recursive: true, force: true });
-await build({
+const result = await build({
   entryPoints,
   outdir: OUT,
   bundle: true,
@@ -149,8 +149,11 @@ await build({
   // sql.js's node branch reads __dirname (unused: recctl gives it locateFile); ES modules have none.
   define: { __dirname: "import.meta.dirname", __filename: "import.meta.filename" },
   plugins: [importMetaUrl, ajvNamed],
+  metafile: process.env.RECCTL_METAFILE !== undefined,
 });
 
 const require = createRequire(import.meta.url);
 for (const [id, name] of ASSETS) copyFileSync(require.resolve(id), join(OUT, name));
 rmSync(GEN, { recursive: true, force: true });
+// RECCTL_METAFILE=meta.json: esbuild's account of which input went into which output file.
+if (result.metafile !== undefined) writeFileSync(process.env.RECCTL_METAFILE, JSON.stringify(result.metafile));
