@@ -64,15 +64,42 @@ test("bash: recctl val<TAB> gives validate, recctl validate --<TAB> its options,
   assert.match(registered.stdout, /complete -F _recctl recctl/);
 });
 
-test("zsh: the script parses and registers _recctl for recctl after compinit", (t) => {
+/** Types into an interactive zsh on a pseudo-terminal (zsh/zpty) and returns what the screen got. */
+const ZPTY = (script: string): string => `zmodload zsh/zpty
+zpty z 'zsh -f -i'
+zpty -w z 'PS1="%% "; LISTMAX=1000; autoload -Uz compinit; compinit -u -D; source ${script}; echo READY'
+zpty -r -m z out '*READY*' || exit 3
+zpty -w -n z $'recctl val\\t'
+zpty -r -m z first '*recctl validate*' || exit 4
+print -r -- "FIRST: $first"
+zpty -w -n z $'\\x15recctl validate --\\t'
+zpty -r -m z second '*--version*' || exit 5
+sleep 0.3
+while zpty -r -t z chunk; do second+=$chunk; done
+print -r -- "SECOND: $second"
+zpty -d z
+`;
+
+test("zsh: recctl val<TAB> gives validate, recctl validate --<TAB> lists its options (typed into a pseudo-terminal)", (t) => {
   if (!has("zsh")) return void t.skip("zsh not installed: apt-get install zsh");
   const dir = tempDir(t, "recctl-completion-");
   const script = join(dir, "_recctl");
   writeFileSync(script, recctl(["completion", "zsh"]).stdout);
   assert.equal(shellRun("zsh", `zsh -n '${script}'`).code, 0);
-  const r = shellRun("zsh", `autoload -Uz compinit && compinit -u -d '${join(dir, "zcompdump")}' && source '${script}' && print -r -- $_comps[recctl] && whence -w _recctl`);
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^_recctl\n_recctl: function/);
+  const registered = shellRun("zsh", `autoload -Uz compinit && compinit -u -d '${join(dir, "zcompdump")}' && source '${script}' && print -r -- $_comps[recctl] && whence -w _recctl`);
+  assert.equal(registered.code, 0, registered.stderr);
+  assert.match(registered.stdout, /^_recctl\n_recctl: function/);
+  const driver = join(dir, "zpty.zsh");
+  writeFileSync(driver, ZPTY(script));
+  const r = spawnSync("zsh", ["-f", driver], { encoding: "utf8", timeout: 60_000, env: { ...process.env, HOME: dir, TERM: "xterm" } });
+  // Escape sequences and carriage returns out: the words on the screen.
+  const screen = (r.stdout ?? "").replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/[\r\x07]/g, "\n").replace(/.\x08/g, "");
+  assert.equal(r.status, 0, `zsh exited ${r.status} (${r.signal ?? ""}):\n${screen}\n${r.stderr}`);
+  const [first = "", second = ""] = screen.split("SECOND: ");
+  assert.match(first, /recctl validate/);
+  const listed = new Set(second.match(/--[a-z-]+/g) ?? []);
+  for (const o of [...VALIDATE_OPTIONS, ...GLOBAL_OPTIONS]) assert.ok(listed.has(o), `validate --<TAB> lacks ${o}:\n${second}`);
+  assert.ok(!listed.has("--write"), "validate has no --write");
 });
 
 test("fish: recctl val<TAB> gives validate, recctl validate --<TAB> its options", (t) => {
