@@ -29,7 +29,8 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const SRC = join(ROOT, "src");
-// `node scripts/build.mjs OUT` bundles into another folder (the tests' comparison build uses dist/).
+// `node scripts/build.mjs OUT` bundles into another folder one level below the root (default
+// dist/, what bin/recctl.js loads).
 const OUT = join(ROOT, process.argv[2] ?? "dist");
 const GEN = join(ROOT, ".build");
 
@@ -149,11 +150,22 @@ const result = await build({
   // sql.js's node branch reads __dirname (unused: recctl gives it locateFile); ES modules have none.
   define: { __dirname: "import.meta.dirname", __filename: "import.meta.filename" },
   plugins: [importMetaUrl, ajvNamed],
-  metafile: process.env.RECCTL_METAFILE !== undefined,
+  metafile: true,
 });
 
 const require = createRequire(import.meta.url);
 for (const [id, name] of ASSETS) copyFileSync(require.resolve(id), join(OUT, name));
 rmSync(GEN, { recursive: true, force: true });
 // RECCTL_METAFILE=meta.json: esbuild's account of which input went into which output file.
-if (result.metafile !== undefined) writeFileSync(process.env.RECCTL_METAFILE, JSON.stringify(result.metafile));
+if (process.env.RECCTL_METAFILE !== undefined) writeFileSync(process.env.RECCTL_METAFILE, JSON.stringify(result.metafile));
+
+// The bundled packages' licences travel with their code (they used to, in node_modules/).
+const packages = new Set(Object.keys(result.metafile.inputs).flatMap((input) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ?? []));
+const notices = [...packages].sort().map((name) => {
+  const dir = join(ROOT, "node_modules", name);
+  const { version, license } = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+  const file = readdirSync(dir).find((f) => /^(licen[sc]e|copying)(\.|$)/i.test(f));
+  const text = file === undefined ? `(no licence file; package.json says ${license})` : readFileSync(join(dir, file), "utf8").trim();
+  return `${name} ${version} (${license})\n\n${text}\n`;
+});
+writeFileSync(join(OUT, "THIRD-PARTY-LICENSES.txt"), `recctl's bundle (dist/) contains code of these packages.\n\n${notices.join(`\n${"-".repeat(72)}\n\n`)}`);
