@@ -2,7 +2,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "dist-test/**", "node_modules/**", "bench-corpus/**", "examples/**", "scripts/**", "bin/**", "eslint.config.js"] },
+  { ignores: ["dist/**", "dist-test/**", ".build/**", "node_modules/**", "bench-corpus/**", "examples/**", "scripts/**", "bin/**", "eslint.config.js"] },
   {
     files: ["src/**/*.ts", "test/**/*.ts"],
     extends: [tseslint.configs.recommended],

@@ -5,7 +5,7 @@
  */
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { Command, CommanderError } from "commander";
+import { Argument, Command, CommanderError } from "commander";
 import { findRepoRoot, type RepoRoot } from "./core/repo-root.js";
 import type { RulesChoice } from "./core/rules/detect.js";
 import { configValue, type LoadedConfig, type ResolvedSetting } from "./core/workspace/config.js";
@@ -390,6 +390,20 @@ Examples:
   $ recctl migrate-types llama_stack_api=ogx_api                 dry run: which files, how many values, per module
   $ recctl migrate-types llama_stack_api=ogx_api --write
   $ recctl migrate-types a.old=a.new b.old=b.new tests/integration/inference/recordings`,
+    );
+
+  command("completion", "print a shell completion script (bash, zsh or fish) for every command and its options", async ({ common }, [shell], cmd) => {
+    const { completionCommand } = await import("./commands/completion.js");
+    return completionCommand({ ...common, shell: shell as "bash" | "zsh" | "fish", program: cmd.parent ?? cmd });
+  })
+    .addArgument(new Argument("<shell>", "the shell to complete in").choices(["bash", "zsh", "fish"]))
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ source <(recctl completion bash)                 this bash session (or save it in ~/.local/share/bash-completion/completions/recctl)
+  $ recctl completion zsh > "\${fpath[1]}/_recctl"    zsh, after compinit
+  $ recctl completion fish > ~/.config/fish/completions/recctl.fish`,
     );
 
   command("config", "the resolved settings and where each came from (command line, config file, default)", async ({ common, config }, [name]) => {
