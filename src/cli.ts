@@ -55,7 +55,7 @@ async function configOf(cmd: Command, g: GlobalOptions, cwd: string, startDir: s
       if (statSync(file, { throwIfNoEntry: false })?.isFile() !== true) usageError(cmd, `error: --config ${g.config}: no such file`);
       return await loadConfig(file);
     }
-    const ref = findConfigFile(startDir, repoDir);
+    const ref = await findConfigFile(startDir, repoDir);
     return ref === null ? null : await loadConfig(ref);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;

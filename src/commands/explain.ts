@@ -5,8 +5,8 @@
  */
 import { resolve } from "node:path";
 import type { CommonOptions, Outcome } from "../options.js";
-import type { RequestHasher } from "../core/hash.js";
-import { hasherOf, type RulesChoice } from "../core/rules/detect.js";
+import { type RulesChoice } from "../core/rules/detect.js";
+import { hasherOf, type RequestHasher } from "../core/hash.js";
 import { buildIndex, explainMiss, findMisses, givenRequest, type CapturedRequest, type ExplainedMiss, type Miss } from "../core/explain/index.js";
 import { ReadError, readText, STDIN } from "../core/read.js";
 import { RecordingError } from "../core/recording.js";

@@ -10,6 +10,7 @@ import { formatFixed, pyRound, type PyValue } from "./pyjson.js";
 import { pyUrlParse } from "./pyurl.js";
 import { requestKindFromKeys } from "./request-kind.js";
 import { NEWEST_ERA, type Era, type HashRules } from "./rules/eras.js";
+import type { RulesInUse } from "./rules/detect.js";
 import type { RequestKind } from "./types.js";
 
 /** Paths whose hash leaves out `test_id` under the newest rules: model lists are shared across tests. */
@@ -273,6 +274,14 @@ function walkRelevance(value: unknown, rel: Relevance): void {
  * without hashing it (a flag that cannot change the result here is left out). Lets a caller that
  * asks every era (which one named this file?) hash once per distinct outcome.
  */
+/**
+ * The hasher of the rules in use, judging each file by its era (`eraFor`). Here rather than in
+ * rules/detect.ts, so that choosing the rules (every command, at start) loads no hashing code.
+ */
+export function hasherOf(rules: RulesInUse): RequestHasher {
+  return (input, file) => requestHash(input, file === undefined ? rules.era : rules.eraFor(file));
+}
+
 export function ruleKeys(input: HashInput, eras: readonly Era[]): string[] {
   const { request } = input;
   const kind = classifyRequest(request);

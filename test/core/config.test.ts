@@ -46,42 +46,42 @@ async function loadError(file: string): Promise<ConfigError> {
 
 const PYPROJECT_WITHOUT = '[project]\nname = "x"\n\n[tool.ruff]\nline-length = 100\n';
 
-test("within one folder: .recctl.toml, then recctl.toml, then pyproject.toml with [tool.recctl]", () => {
+test("within one folder: .recctl.toml, then recctl.toml, then pyproject.toml with [tool.recctl]", async () => {
   const all = { "pyproject.toml": "[tool.recctl]\nstrict = true\n", "recctl.toml": "strict = true\n", ".recctl.toml": "strict = true\n" };
   const top = tree(all);
-  assert.equal(findConfigFile(top, top)?.file, join(top, ".recctl.toml"));
+  assert.equal((await findConfigFile(top, top))?.file, join(top, ".recctl.toml"));
   const two = tree({ "pyproject.toml": all["pyproject.toml"], "recctl.toml": all["recctl.toml"] });
-  assert.deepEqual(findConfigFile(two, two), { file: join(two, "recctl.toml"), kind: "recctl" });
+  assert.deepEqual((await findConfigFile(two, two)), { file: join(two, "recctl.toml"), kind: "recctl" });
   const one = tree({ "pyproject.toml": all["pyproject.toml"] });
-  assert.deepEqual(findConfigFile(one, one), { file: join(one, "pyproject.toml"), kind: "pyproject" });
+  assert.deepEqual((await findConfigFile(one, one)), { file: join(one, "pyproject.toml"), kind: "pyproject" });
 });
 
-test("from a sub-folder, the nearest folder with a config up to the repository root", () => {
+test("from a sub-folder, the nearest folder with a config up to the repository root", async () => {
   const top = tree({
     "repo/pyproject.toml": '[tool.recctl]\nroot = "tests"\n',
     "repo/tests/integration/recordings/.keep": "",
   });
   const repo = join(top, "repo");
-  assert.equal(findConfigFile(join(repo, "tests", "integration", "recordings"), repo)?.file, join(repo, "pyproject.toml"));
+  assert.equal((await findConfigFile(join(repo, "tests", "integration", "recordings"), repo))?.file, join(repo, "pyproject.toml"));
 });
 
-test("the walk stops at the repository root: a config above it is not taken", () => {
+test("the walk stops at the repository root: a config above it is not taken", async () => {
   const top = tree({ "recctl.toml": "strict = true\n", "repo/tests/x/.keep": "" });
   const repo = join(top, "repo");
-  assert.equal(findConfigFile(join(repo, "tests", "x"), repo), null);
+  assert.equal((await findConfigFile(join(repo, "tests", "x"), repo)), null);
   // Outside the repository root, only the folder itself is looked in.
-  assert.equal(findConfigFile(join(repo, "tests"), join(top, "elsewhere")), null);
-  assert.equal(findConfigFile(top, join(top, "elsewhere"))?.file, join(top, "recctl.toml"));
+  assert.equal((await findConfigFile(join(repo, "tests"), join(top, "elsewhere"))), null);
+  assert.equal((await findConfigFile(top, join(top, "elsewhere")))?.file, join(top, "recctl.toml"));
 });
 
-test("a pyproject.toml without [tool.recctl] is skipped and the walk goes on", () => {
+test("a pyproject.toml without [tool.recctl] is skipped and the walk goes on", async () => {
   const top = tree({ "recctl.toml": "strict = true\n", "pkg/pyproject.toml": PYPROJECT_WITHOUT, "pkg/tests/.keep": "" });
-  assert.equal(findConfigFile(join(top, "pkg", "tests"), top)?.file, join(top, "recctl.toml"));
+  assert.equal((await findConfigFile(join(top, "pkg", "tests"), top))?.file, join(top, "recctl.toml"));
 });
 
 test("a pyproject.toml whose [tool.recctl] has a syntax error is taken, so the error is shown", async () => {
   const top = tree({ "pyproject.toml": "[tool.recctl]\nstrict = tru\n" });
-  const ref = findConfigFile(top, top);
+  const ref = await findConfigFile(top, top);
   assert.equal(ref?.file, join(top, "pyproject.toml"));
   const err = await loadError(ref.file);
   assert.equal(err.line, 2);

@@ -55,7 +55,7 @@ test("bash: recctl val<TAB> gives validate, recctl validate --<TAB> its options,
   const options = complete(["recctl", "validate", "--"]);
   for (const o of [...VALIDATE_OPTIONS, ...GLOBAL_OPTIONS]) assert.ok(options.includes(o), `validate --<TAB> lacks ${o}: ${options.join(" ")}`);
   assert.ok(!options.includes("--write"), "validate has no --write");
-  assert.deepEqual(complete(["recctl", "validate", "--format", ""]), ["text", "json", "github"]);
+  assert.deepEqual(complete(["recctl", "validate", "--format", ""]), ["text", "json", "github", "sarif"]);
   assert.deepEqual(complete(["recctl", "validate", "--ignore", "st"]), ["stale-type"]);
   assert.deepEqual(complete(["recctl", "prune", "--rea"]), ["--reason"]);
   assert.deepEqual(complete(["recctl", "completion", ""]), ["bash", "zsh", "fish"]);
@@ -115,6 +115,6 @@ test("fish: recctl val<TAB> gives validate, recctl validate --<TAB> its options"
   assert.deepEqual(complete("recctl val"), ["validate"]);
   const options = complete("recctl validate --");
   for (const o of [...VALIDATE_OPTIONS, ...GLOBAL_OPTIONS]) assert.ok(options.includes(o), `validate --<TAB> lacks ${o}: ${options.join(" ")}`);
-  assert.deepEqual(complete("recctl validate --format ").sort(), ["github", "json", "text"]);
+  assert.deepEqual(complete("recctl validate --format ").sort(), ["github", "json", "sarif", "text"]);
   assert.deepEqual(complete("recctl completion ").sort(), ["bash", "fish", "zsh"]);
 });

@@ -6,7 +6,6 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { requestHash, type RequestHasher } from "../hash.js";
 import { layoutEra } from "./layout.js";
 import { eraById, eraOn, ERAS, isIsoDate, NEWEST_ERA, OLDEST_ERA, type Era } from "./eras.js";
 
@@ -126,9 +125,4 @@ export async function resolveRules(choice: RulesChoice | null, repoDir: string, 
   }
   if (best !== null) return fixedRules(best.era, "recorder", best.file);
   return layoutRules(unrecognised);
-}
-
-/** The hasher of the rules in use, judging each file by its era (`eraFor`). */
-export function hasherOf(rules: RulesInUse): RequestHasher {
-  return (input, file) => requestHash(input, file === undefined ? rules.era : rules.eraFor(file));
 }

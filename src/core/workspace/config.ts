@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from "node:path";
-import { parse, TomlDate, TomlError } from "smol-toml";
+import type { TomlDate as TomlDateClass } from "smol-toml";
 import { describeFsError } from "../read.js";
 import { parseMaxDelete } from "../prune/max-delete.js";
 import { parseRulesChoice, RulesChoiceError } from "../rules/detect.js";
@@ -95,8 +95,14 @@ function kindOf(file: string): ConfigKind {
   return basename(file) === "pyproject.toml" ? "pyproject" : "recctl";
 }
 
+/**
+ * The TOML parser, loaded on first use: most runs find no config (or a pyproject.toml without
+ * recctl in it) and never parse TOML, so start-up does not pay for it.
+ */
+const toml = async (): Promise<typeof import("smol-toml")> => import("smol-toml");
+
 /** A pyproject.toml that holds `[tool.recctl]` (or, not parsing, seems to: its error is then shown). */
-function pyprojectHasTable(file: string): boolean {
+async function pyprojectHasTable(file: string): Promise<boolean> {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -104,6 +110,7 @@ function pyprojectHasTable(file: string): boolean {
     return false;
   }
   if (!text.includes("recctl")) return false;
+  const { parse } = await toml();
   try {
     const doc = parse(text);
     return isTable(doc["tool"]) && isTable(doc["tool"]["recctl"]);
@@ -122,12 +129,12 @@ function isWithin(dir: string, top: string): boolean {
  * included) holding `.recctl.toml`, `recctl.toml` or a pyproject.toml with `[tool.recctl]`, in
  * that order within a folder. A `startDir` outside `repoRoot` looks in `startDir` only. Both absolute.
  */
-export function findConfigFile(startDir: string, repoRoot: string): ConfigFileRef | null {
+export async function findConfigFile(startDir: string, repoRoot: string): Promise<ConfigFileRef | null> {
   const top = isWithin(startDir, repoRoot) ? resolve(repoRoot) : resolve(startDir);
   for (let dir = resolve(startDir); ; dir = dirname(dir)) {
     for (const name of CONFIG_FILE_NAMES) {
       const file = join(dir, name);
-      if (name === "pyproject.toml" ? pyprojectHasTable(file) : existsSync(file)) return { file, kind: kindOf(file) };
+      if (name === "pyproject.toml" ? await pyprojectHasTable(file) : existsSync(file)) return { file, kind: kindOf(file) };
     }
     if (dir === top || dirname(dir) === dir) return null;
   }
@@ -170,10 +177,10 @@ function valueAt(values: unknown, segments: readonly string[]): unknown {
 }
 
 /** TOML dates and times as the strings they were written as (`rules = 2025-09-01`). */
-function withDatesAsStrings(value: unknown): unknown {
+function withDatesAsStrings(value: unknown, TomlDate: typeof TomlDateClass): unknown {
   if (value instanceof TomlDate) return value.toISOString();
-  if (Array.isArray(value)) return value.map(withDatesAsStrings);
-  if (isTable(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withDatesAsStrings(v)]));
+  if (Array.isArray(value)) return value.map((v) => withDatesAsStrings(v, TomlDate));
+  if (isTable(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withDatesAsStrings(v, TomlDate)]));
   return value;
 }
 
@@ -314,6 +321,7 @@ export async function loadConfig(source: ConfigFileRef | string): Promise<Loaded
   } catch (err) {
     throw fail(null, `cannot read config: ${describeFsError(err)}`);
   }
+  const { parse, TomlDate, TomlError } = await toml();
   let doc: Record<string, unknown>;
   try {
     doc = parse(text);
@@ -325,7 +333,7 @@ export async function loadConfig(source: ConfigFileRef | string): Promise<Loaded
   const prefix = kind === "pyproject" ? PYPROJECT_TABLE : [];
   const table = valueAt(doc, prefix);
   if (!isTable(table)) throw fail(null, `no [tool.recctl] table`);
-  const values = withDatesAsStrings(table) as Record<string, unknown>;
+  const values = withDatesAsStrings(table, TomlDate) as Record<string, unknown>;
   const schema = await loadConfigSchema();
   const lines = keyLines(text);
   const at: Located = { file, kind, lines, prefix };
