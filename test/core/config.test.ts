@@ -113,7 +113,7 @@ test("key lines: comments, the same key in another table, inline tables, arrays 
     'allow = [', //                                           21
     '  { pointer = "/a", files = "x/**" },', //               22
     '  {', //                                                 23
-    '    sha256 = "abcdef01" },', //                          24
+    '    sha256 = "abcdef012345" },', //                          24
     ']', //                                                   25
     '[[tool.recctl.list]]', //                                26
     'x = 1', //                                               27
