@@ -23,8 +23,8 @@ import { rulesFromTask } from "./rules/detect.js";
 import { isUnreachable, unreachableMessage, verdictOf } from "./rules/verdict.js";
 import type { PythonEnvironment } from "./guard/pymodules.js";
 import { StaleTypeChecker, typeUses } from "./guard/stale-type.js";
-import { secretFindings, SecretsPolicy } from "./guard/secrets.js";
-import { NO_ALLOWANCES, type SecretsAllowList } from "./guard/secrets-config.js";
+import { secretFindings, secretsPolicy, type SecretsPolicy } from "./guard/secrets.js";
+import type { SecretsAllowList } from "./guard/secrets-config.js";
 
 export interface Finding {
   pointer: string;
@@ -288,14 +288,6 @@ export interface ValidateTaskOptions {
   secrets?: SecretsAllowList;
 }
 
-/** The allow-list as a policy; picomatch is loaded only when an entry names files. */
-export async function secretsPolicy(allowList: SecretsAllowList | undefined): Promise<SecretsPolicy | null> {
-  const list = allowList ?? NO_ALLOWANCES;
-  if (list.allow.length === 0 && list.allowInfra.length === 0) return null;
-  if (!list.allow.some((a) => a.files !== undefined)) return new SecretsPolicy(list);
-  const { default: picomatch } = await import("picomatch");
-  return new SecretsPolicy(list, (glob) => picomatch(glob, { dot: true }));
-}
 
 /** The per-file options a thread works with: the schema compiled (or loaded) once, the era looked up. */
 export async function validateOptions(options: ValidateTaskOptions): Promise<ValidateOptions> {

@@ -12,7 +12,7 @@
  */
 import { createHash } from "node:crypto";
 import { visit } from "jsonc-parser";
-import type { SecretsAllowList } from "./secrets-config.js";
+import { NO_ALLOWANCES, type SecretsAllowList } from "./secrets-config.js";
 
 export type SecretRule = "secret" | "infra-id";
 
@@ -209,6 +209,12 @@ function hostBefore(kind: string, name: RegExp): Check {
   };
 }
 
+/** What `redact` writes instead of a value: its kind's placeholder (an Azure host keeps its service suffix). */
+export function placeholderFor(kind: string, value: string): string {
+  const p = DETECTORS[kind]?.placeholder ?? "__redacted__";
+  return kind === "azure-host" ? value.replace(/^[^.]+/, p) : p;
+}
+
 /** Values that are obviously placeholders, never findings. */
 function placeholderValue(kind: string, value: string): boolean {
   if (kind === "watsonx-project-id") return /^[0-]+$/.test(value);
@@ -333,6 +339,15 @@ export class SecretsPolicy {
       return a.sha256 !== undefined || a.pointer !== undefined;
     });
   }
+}
+
+/** The allow-list as a policy; picomatch is loaded only when an entry names files. */
+export async function secretsPolicy(allowList: SecretsAllowList | undefined): Promise<SecretsPolicy | null> {
+  const list = allowList ?? NO_ALLOWANCES;
+  if (list.allow.length === 0 && list.allowInfra.length === 0) return null;
+  if (!list.allow.some((a) => a.files !== undefined)) return new SecretsPolicy(list);
+  const { default: picomatch } = await import("picomatch");
+  return new SecretsPolicy(list, (glob) => picomatch(glob, { dot: true }));
 }
 
 function escapeSegment(s: string | number): string {
