@@ -178,7 +178,7 @@ function urlPassword(text: string, at: number): { kind: string; start: number; e
   return { kind: "url-password", start, end: start + password.length };
 }
 const URL_AUTH = /:\/\/([^\s:/@"'\\?#<>{}]{0,128}):([^\s:/@"'\\?#<>{}]{3,128})@[A-Za-z0-9[]/y;
-const PLACEHOLDER_PASSWORD = /^(?:\*+|x+|\.+|pass(?:word)?|secret|changeme|redacted|\$.*|%.*)$/i;
+const PLACEHOLDER_PASSWORD = /^(?:\*+|x+|\.+|pass(?:word)?|secret|changeme|redacted|__redacted[\w-]*__|\$.*|%.*)$/i;
 
 /** An AWS secret access key: 40 base64 characters right after its key name (`aws_secret_access_key`, `SecretAccessKey`). */
 function awsSecret(text: string, at: number): { kind: string; start: number; end: number } | null {
@@ -194,6 +194,9 @@ function awsSecret(text: string, at: number): { kind: string; start: number; end
 }
 const AWS_SECRET = /secret(_?access)?_?key\\?["']?\s*[:=]\s*\\?["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/iy;
 
+/** Documentation's stand-ins for a resource name. */
+const PLACEHOLDER_HOST = /^(?:example|test|(?:your|my)-?(?:resource|workspace|instance)(?:-?name)?|resource-?name|workspace)$/i;
+
 /** A host whose private part precedes the candidate suffix (`<name>.openai.azure.com`). */
 function hostBefore(kind: string, name: RegExp): Check {
   return (text, at) => {
@@ -201,7 +204,7 @@ function hostBefore(kind: string, name: RegExp): Check {
     while (s > 0 && /[A-Za-z0-9.-]/.test(text[s - 1] as string)) s--;
     while (text[s] === "." || text[s] === "-") s++;
     const label = text.slice(s, at);
-    if (label === "" || !name.test(label) || /^(?:example|your|my|<|\{)/i.test(label)) return null;
+    if (label === "" || !name.test(label) || PLACEHOLDER_HOST.test(label)) return null;
     if (!boundaryBefore(text, s, /[A-Za-z0-9_]/)) return null;
     const m = /^\.(?:openai\.azure\.com|cognitiveservices\.azure\.com|cloud\.databricks\.com|azuredatabricks\.net)/.exec(text.slice(at, at + 40));
     if (m === null || !boundaryAfter(text, at + m[0].length, /[A-Za-z0-9_-]/)) return null;
