@@ -357,23 +357,38 @@ function escapeSegment(s: string | number): string {
   return String(s).replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
-/** The JSON pointer of the string (value or key) holding each offset; one walk for all. */
+/** Thrown inside the visitor once every offset has its pointer. */
+const DONE = Symbol("done");
+
+/**
+ * The JSON pointer of the string (value or key) holding each offset: one walk, which builds a
+ * path only where an offset falls and stops after the last one.
+ */
 export function pointersAt(text: string, offsets: readonly number[]): string[] {
   const out = offsets.map(() => "");
   if (offsets.length === 0) return out;
   const order = offsets.map((o, i) => [o, i] as const).sort((a, b) => a[0] - b[0]);
   let next = 0;
-  const take = (offset: number, length: number, path: (string | number)[]): void => {
+  const take = (offset: number, length: number, path: () => (string | number)[], key?: string): void => {
     while (next < order.length && (order[next] as readonly [number, number])[0] < offset) next++;
+    if (next >= order.length) throw DONE;
+    if ((order[next] as readonly [number, number])[0] >= offset + length) return;
+    const segments = key === undefined ? path() : [...path(), key];
+    const pointer = segments.length === 0 ? "" : `/${segments.map(escapeSegment).join("/")}`;
     while (next < order.length && (order[next] as readonly [number, number])[0] < offset + length) {
-      out[(order[next] as readonly [number, number])[1]] = path.length === 0 ? "" : `/${path.map(escapeSegment).join("/")}`;
+      out[(order[next] as readonly [number, number])[1]] = pointer;
       next++;
     }
+    if (next >= order.length) throw DONE;
   };
-  visit(text, {
-    onLiteralValue: (_v, offset, length, _l, _c, path) => take(offset, length, path()),
-    onObjectProperty: (property, offset, length, _l, _c, path) => take(offset, length, [...path(), property]),
-  });
+  try {
+    visit(text, {
+      onLiteralValue: (_v, offset, length, _l, _c, path) => take(offset, length, path),
+      onObjectProperty: (property, offset, length, _l, _c, path) => take(offset, length, path, property),
+    });
+  } catch (err) {
+    if (err !== DONE) throw err;
+  }
   return out;
 }
 
