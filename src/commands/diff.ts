@@ -66,6 +66,12 @@ export async function diffCommand(opts: DiffCommandOptions): Promise<Outcome> {
     output.err(`recctl: ${err.message}`);
     return "error";
   }
+  // Standard input holds one document: `diff - -` would compare it with itself.
+  const stdin = (ref: string): boolean => ref === "-" || ref === "/dev/stdin";
+  if (stdin(opts.a) && stdin(opts.b)) {
+    output.err("recctl: diff: both sides read standard input, which holds one recording; give one side as a file (or use <(…) for each)");
+    return "error";
+  }
   const [a, b] = await Promise.all([load(opts.a, opts.workspace, output), load(opts.b, opts.workspace, output)]);
   if (a === null || b === null) return "error";
   const diff = diffRecordings(diffSide(a.data, options), diffSide(b.data, options), options);

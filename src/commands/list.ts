@@ -31,14 +31,21 @@ export async function listCommand(opts: ListCommandOptions): Promise<Outcome> {
   const results = await runParallel(found.files, undefined, { url: new URL("../core/summary.js", import.meta.url), prepare: prepareTask });
   const rows: RecordingSummary[] = [];
   let failed = found.missing.length > 0 || emptyRunFails(found, opts.workspace.allowEmpty);
+  let unreadable = 0;
+  const notRecordings: string[] = [];
   for (const r of results) {
     if (isFailure(r)) {
       printFileError(output, { file: r.file, message: r.error, line: r.line, column: r.column }, " (skipped)");
+      unreadable++;
       failed = true;
+    } else if (!r.recording) {
+      // Found by the pattern, but no request and response: validate reports it; list leaves it out.
+      notRecordings.push(r.file);
     } else if (keep(r, opts.filters)) {
       rows.push(r);
     }
   }
-  (await reporterFor("list", opts))(output, { rows, groupBy: opts.groupBy, scanned: found.files.length });
+  const counts = { scanned: found.files.length, unreadable, notRecordings, filteredOut: found.files.length - unreadable - notRecordings.length - rows.length };
+  (await reporterFor("list", opts))(output, { rows, groupBy: opts.groupBy, ...counts });
   return failed ? "error" : "ok";
 }

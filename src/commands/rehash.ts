@@ -1,14 +1,18 @@
 /**
  * `recctl rehash [paths…]`: unreachable recordings renamed to what the repository's recorder
- * looks up. Dry run by default; `--write` renames (never overwriting) and removes duplicates.
+ * looks up. Dry run by default; `--write` renames (never overwriting) and removes duplicates,
+ * only inside the repository's recordings folders; an interrupt finishes the file in flight,
+ * says how far it got and exits 130.
  */
 import { refusesStream } from "./streams.js";
 import { emptyRunFails } from "../core/discover.js";
 import type { CommonOptions, Outcome } from "../options.js";
-import { applyRehash, planRehash } from "../core/rehash/index.js";
+import { watchInterrupts } from "../core/io/interrupt.js";
+import { applyRehash, planRehash, type ApplyResult } from "../core/rehash/index.js";
 import type { RulesChoice } from "../core/rules/detect.js";
 import { printDiscovery, printFileError } from "../report/output.js";
 import { reporterFor } from "../report/index.js";
+import { progressPrinter } from "../report/write.js";
 
 export interface RehashCommandOptions extends CommonOptions {
   paths: string[];
@@ -32,9 +36,18 @@ export async function rehashCommand(opts: RehashCommandOptions): Promise<Outcome
     const first = output.path(files[0] ?? "");
     output.err(`recctl: ${files.length === 1 ? first : `${files.length} unreachable files (${first}, …)`} left alone: ${reason}`);
   }
-  const applied = opts.write ? await applyRehash(plan) : null;
+  let applied: ApplyResult | null = null;
+  if (opts.write) {
+    const interrupts = watchInterrupts();
+    try {
+      applied = await applyRehash(plan, { repoRoot: opts.workspace.recordingsBelow, interrupts, onProgress: progressPrinter(output, "rehash") });
+    } finally {
+      interrupts.dispose();
+    }
+  }
   for (const f of applied?.failures ?? []) printFileError(output, f);
   (await reporterFor("rehash", opts))(output, { plan, rules, applied });
+  if (applied?.interruption != null) return "interrupted";
   if (found.missing.length > 0 || emptyRunFails(found, opts.workspace.allowEmpty) || plan.failures.length > 0 || (applied?.failures.length ?? 0) > 0) return "error";
   return plan.entries.some((e) => e.action === "conflict") ? "findings" : "ok";
 }

@@ -15,7 +15,8 @@ import { rulesTask, type RulesChoice } from "../core/rules/detect.js";
 import { suggestEra, SUGGEST_ABOVE } from "../core/rules/suggest.js";
 import { printEraSuggestion } from "../report/rules.js";
 import { allowListFrom } from "../core/guard/secrets-config.js";
-import { findPythonEnvironment, pythonNotices } from "../core/guard/pymodules.js";
+import { findPythonEnvironment, pythonNotices, type PythonSettings } from "../core/guard/pymodules.js";
+import { configValue, type LoadedConfig } from "../core/workspace/config.js";
 
 /** The validation task's module (core/validate.js); workers import it by this URL. */
 const VALIDATE_TASK = new URL("../core/validate.js", import.meta.url);
@@ -49,11 +50,19 @@ function wantsCache(opts: ValidateCommandOptions): boolean {
   return opts.paths.length === 0 || opts.paths.some((p) => isGlob(p) || statSync(resolve(p), { throwIfNoEntry: false })?.isDirectory() === true);
 }
 
+/** `[tool.recctl.stale-type]`: `packages` and `venv` (a path the config loader made absolute). */
+function pythonSettings(config: LoadedConfig | null): PythonSettings {
+  if (config === null) return {};
+  const packages = configValue(config, "stale-type", "packages")?.value;
+  const venv = configValue(config, "stale-type", "venv")?.value;
+  return { packages: Array.isArray(packages) ? (packages as string[]) : null, venv: typeof venv === "string" ? venv : null };
+}
+
 export async function validateCommand(opts: ValidateCommandOptions): Promise<Outcome> {
   const { output } = opts;
   const rules = await opts.workspace.rules();
   // stale-type reads the repository's Python sources (from its top level); without any, it costs nothing.
-  const python = opts.ignore.includes("stale-type") ? null : findPythonEnvironment(opts.workspace.repo.dir, opts.virtualEnv);
+  const python = opts.ignore.includes("stale-type") ? null : findPythonEnvironment(opts.workspace.repo.dir, opts.virtualEnv, pythonSettings(opts.workspace.config));
   const secrets = allowListFrom(opts.workspace.config?.values["secrets"]);
   const taskOptions = { schemaFile: opts.schema, ignore: opts.ignore, ...rulesTask(rules), python, secrets };
   const salt = wantsCache(opts) ? cacheSalt(taskOptions, taskOptions.layout ? "layout" : rules.era.id) : null;
@@ -77,7 +86,7 @@ export async function validateCommand(opts: ValidateCommandOptions): Promise<Out
     if (problem !== null) output.err(`recctl: ${problem}`);
   }
   // The era matters to the summary only when the name hash was checked.
-  report(output, { reports, strict: opts.strict, rules: opts.ignore.includes("name-hash") ? null : rules });
+  report(output, { reports, strict: opts.strict, rules: opts.ignore.includes("name-hash") ? null : rules, repoRoot: opts.workspace.repo.dir });
   if (opts.cacheStats) (await import("../report/validate.js")).printCacheStats(output, cache);
   // Most of a tree unreachable: the era in use is likely the wrong one; say which names the most.
   const stale = reports.filter((r) => r.warnings.some((w) => w.rule === "name-hash")).map((r) => r.file);

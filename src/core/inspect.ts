@@ -50,7 +50,30 @@ export interface Inspection {
     usage: Record<string, unknown> | null;
     answer: Reassembled | null;
     error: string | null;
+    /** A model list's model ids, in the order listed (null for any other response). */
+    models: string[] | null;
   };
+}
+
+/**
+ * The ids of a model list: OpenAI's `Model` objects (each `{__type__, __data__: {id}}` or a page
+ * `{data: [{id}]}`), Ollama's `/api/tags` and `/api/ps` (`{models: [{model|name}]}`).
+ */
+export function modelIds(body: unknown): string[] | null {
+  const unwrap = (v: unknown): unknown => (isObject(v) && "__data__" in v ? v["__data__"] : v);
+  const idOf = (m: unknown): string | null => {
+    const d = unwrap(m);
+    return isObject(d) ? (str(d["id"]) ?? str(d["model"]) ?? str(d["name"])) : null;
+  };
+  const items: unknown[] = [];
+  for (const part of Array.isArray(body) ? body : [body]) {
+    const d = unwrap(part);
+    if (isObject(d) && Array.isArray(d["data"])) items.push(...d["data"]);
+    else if (isObject(d) && Array.isArray(d["models"])) items.push(...d["models"]);
+    else items.push(part);
+  }
+  const ids = items.map(idOf).filter((x): x is string => x !== null);
+  return ids.length > 0 ? ids : null;
 }
 
 function str(v: unknown): string | null {
@@ -176,6 +199,7 @@ export function inspect(rec: Recording, era: Era = NEWEST_ERA): Inspection {
       usage: answer?.usage ?? null,
       answer,
       error,
+      models: family === "openai-models" || family === "ollama-admin" ? modelIds(respBody) : null,
     },
   };
 }

@@ -11,6 +11,8 @@ export interface RecordingSummary {
   method: string | null;
   streaming: boolean | null;
   chunks: number | null;
+  /** Holds a request and a response object: a recording (a package.json in a recordings folder is not). */
+  recording: boolean;
 }
 
 export interface SummaryFailure {
@@ -43,6 +45,7 @@ export function summarizeData(file: string, data: unknown): RecordingSummary {
     method: text(request["method"])?.toUpperCase() ?? null,
     streaming: typeof response["is_streaming"] === "boolean" ? response["is_streaming"] : null,
     chunks: Array.isArray(respBody) ? respBody.length : respBody === undefined ? null : 1,
+    recording: isObject(top["request"]) && isObject(top["response"]),
   };
 }
 

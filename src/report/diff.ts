@@ -46,6 +46,11 @@ const TEXT_DIFF_TIMEOUT = 200;
 // Values
 
 /** How two vectors (embeddings) differ, in a few words rather than numbers by the thousand. */
+/** git's `a/<path>` for a relative path; an absolute path or a stream (`-`, `/dev/fd/63`) as it is, not `a//dev/fd/63`. */
+function sideLabel(side: "a" | "b", path: string): string {
+  return path.startsWith("/") || path === "-" ? path : `${side}/${path}`;
+}
+
 function vectorChange(a: readonly number[], b: readonly number[]): string {
   if (a.length !== b.length) return `${a.length} numbers → ${b.length} numbers`;
   let differ = 0;
@@ -303,7 +308,7 @@ function verdict(diff: RecordingDiff): string {
 function text(output: Output, report: DiffReport): void {
   const c = output.color;
   const { diff } = report;
-  const lines: string[] = [c.bold(`--- a/${output.path(report.a)}`), c.bold(`+++ b/${output.path(report.b)}`)];
+  const lines: string[] = [c.bold(`--- ${sideLabel("a", output.path(report.a))}`), c.bold(`+++ ${sideLabel("b", output.path(report.b))}`)];
   const note = familyNote(diff);
   if (note !== null) lines.push(c.yellow(note));
 

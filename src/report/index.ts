@@ -47,7 +47,7 @@ export type ResultOf<C extends CommandName> = Results[C];
 
 /** The formats each command prints (the order of `--format`'s choices). */
 export const FORMATS = {
-  validate: ["text", "json", "github"],
+  validate: ["text", "json", "github", "sarif"],
   hash: ["text", "json"],
   list: ["text", "json"],
   show: ["text", "json"],

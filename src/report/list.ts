@@ -11,8 +11,14 @@ export interface ListReport {
   /** The rows the filters kept. */
   rows: readonly RecordingSummary[];
   groupBy: GroupBy;
-  /** How many files were found (the summary counts what was filtered out). */
+  /** How many files were found. */
   scanned: number;
+  /** Files that could not be read or parsed (each said on stderr). */
+  unreadable: number;
+  /** Files found that hold no request and response (a package.json in a recordings folder). */
+  notRecordings: readonly string[];
+  /** Recordings the filters (--test, --model, --endpoint) left out. */
+  filteredOut: number;
 }
 
 function groupKey(row: RecordingSummary, by: GroupBy): string {
@@ -35,15 +41,18 @@ const ANSI = /\u001b\[[0-9;]*m/g;
  * minute). So rows are rendered in slices of fixed, precomputed column widths and the slices
  * stitched together without their inner borders: one seamless table, linear time.
  */
-function renderTable(head: string[], rows: Cell[][], coloured: boolean): string {
-  const widths = head.map((h, i) => {
-    let w = h.length;
-    for (const row of rows) {
-      const cell = row[i];
-      if (typeof cell === "string" && row.length === head.length) w = Math.max(w, cell.replace(ANSI, "").length);
-    }
-    return Math.min(w, 100) + 2;
-  });
+function renderTable(head: string[], rows: Cell[][], coloured: boolean, columns: number | null): string {
+  const widths = fit(
+    head.map((h, i) => {
+      let w = h.length;
+      for (const row of rows) {
+        const cell = row[i];
+        if (typeof cell === "string" && row.length === head.length) w = Math.max(w, cell.replace(ANSI, "").length);
+      }
+      return Math.min(w, 100) + 2;
+    }),
+    columns,
+  );
   const style = { head: coloured ? ["cyan"] : [], border: coloured ? ["grey"] : [], compact: true };
   const SLICE = 100;
   const parts: string[] = [];
@@ -58,7 +67,29 @@ function renderTable(head: string[], rows: Cell[][], coloured: boolean): string 
   return parts.join("\n");
 }
 
-function text(output: Output, { rows, groupBy: by, scanned }: ListReport): void {
+/** Narrowest a column gets when the table must fit the terminal (cli-table3 ends a cut cell with …). */
+const MIN_WIDTH = 8;
+
+/**
+ * Column widths that fit `columns` (borders included): the widest column gives way first, one
+ * character at a time, down to MIN_WIDTH; unknown width (a pipe): as wide as the content.
+ */
+export function fit(widths: readonly number[], columns: number | null): number[] {
+  const out = [...widths];
+  if (columns === null) return out;
+  const total = (): number => out.reduce((a, b) => a + b, 0) + out.length + 1;
+  while (total() > columns) {
+    let widest = 0;
+    for (let i = 1; i < out.length; i++) if ((out[i] ?? 0) > (out[widest] ?? 0)) widest = i;
+    if ((out[widest] ?? 0) <= MIN_WIDTH) break;
+    out[widest] = (out[widest] ?? 0) - 1;
+  }
+  return out;
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+function text(output: Output, { rows, groupBy: by, unreadable, notRecordings, filteredOut }: ListReport): void {
   const c = output.color;
   const groups = new Map<string, RecordingSummary[]>();
   for (const row of rows) {
@@ -84,20 +115,20 @@ function text(output: Output, { rows, groupBy: by, scanned }: ListReport): void 
       ]);
     }
   }
-  if (rows.length > 0) output.out(renderTable(head, cells, output.color.level > 0));
+  if (rows.length > 0) output.out(renderTable(head, cells, output.color.level > 0, output.columns ?? null));
   const streamed = rows.filter((r) => r.streaming === true).length;
-  const filtered = scanned - rows.length;
-  const grouped = by === "none" ? "" : ` in ${groups.size} group${groups.size === 1 ? "" : "s"}`;
-  output.out(
-    c.dim(
-      `${rows.length} recording${rows.length === 1 ? "" : "s"}${grouped}, ${streamed} streamed` +
-        (filtered > 0 ? `; ${filtered} of ${scanned} filtered out or unreadable` : ""),
-    ),
-  );
+  const grouped = by === "none" ? "" : ` in ${plural(groups.size, "group")}`;
+  // Each kind of left-out file on its own: filtered out is a choice, unreadable a problem.
+  const left = [
+    ...(filteredOut > 0 ? [`${filteredOut} filtered out`] : []),
+    ...(unreadable > 0 ? [`${unreadable} unreadable`] : []),
+    ...(notRecordings.length > 0 ? [`${plural(notRecordings.length, "file is", "files are")} not ${notRecordings.length === 1 ? "a recording" : "recordings"} (${output.path(notRecordings[0] ?? "")}${notRecordings.length > 1 ? ", …" : ""})`] : []),
+  ];
+  output.out(c.dim(`${plural(rows.length, "recording")}${grouped}, ${streamed} streamed${left.length > 0 ? `; ${left.join("; ")}` : ""}`));
 }
 
 function json(output: Output, { rows }: ListReport): void {
-  printJson(output, rows.map((r) => ({ ...r, file: output.path(r.file) })));
+  printJson(output, rows.map(({ recording: _recording, ...r }) => ({ ...r, file: output.path(r.file) })));
 }
 
 export const listReporters: Reporters<"list"> = { text, json };

@@ -13,6 +13,15 @@ export interface Output {
   color: ChalkInstance;
   /** Display form of a path: relative to the current directory when under it. */
   path: (file: string) => string;
+  /** How wide stdout is: the terminal's columns, else $COLUMNS; null when unknown (a pipe). */
+  columns?: number | null;
+}
+
+/** The terminal's width, else a positive $COLUMNS, else null. */
+function stdoutColumns(): number | null {
+  if (process.stdout.isTTY && process.stdout.columns > 0) return process.stdout.columns;
+  const env = Number(process.env["COLUMNS"]);
+  return Number.isInteger(env) && env > 0 ? env : null;
 }
 
 export function displayPath(file: string, cwd: string = process.cwd()): string {
@@ -46,6 +55,7 @@ export async function processOutput(useColor: boolean): Promise<Output> {
     err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
     color: await colorFor(useColor),
     path: (file) => displayPath(file),
+    columns: stdoutColumns(),
   };
 }
 

@@ -10,6 +10,7 @@ import { describeDate, type ApplyResult, type RehashAction, type RehashEntry, ty
 import type { RulesInUse } from "../core/rules/detect.js";
 import { printJson, type Output } from "./output.js";
 import { rulesLine, rulesReason } from "./rules.js";
+import { printInterruption } from "./write.js";
 import type { Reporters } from "./index.js";
 
 /** What `rehash` hands its reporter. */
@@ -57,11 +58,12 @@ const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n
 function text(output: Output, { plan, rules, applied }: RehashReport): void {
   const c = output.color;
   const done = new Set(applied?.done.map((e) => e.file) ?? []);
+  const failed = new Set(applied?.failures.map((f) => f.file) ?? []);
   const colour: Record<RehashAction, (s: string) => string> = { rename: c.green, "replace-older": c.green, "remove-duplicate": c.cyan, superseded: c.yellow, conflict: c.red };
   const acts = (e: RehashEntry): boolean => e.action === "rename" || e.action === "replace-older" || e.action === "remove-duplicate";
   const told = new Set<string>();
   for (const e of plan.entries) {
-    const status = applied === null || !acts(e) ? "" : done.has(e.file) ? c.dim(" (done)") : c.red(" (failed)");
+    const status = applied === null || !acts(e) ? "" : done.has(e.file) ? c.dim(" (done)") : failed.has(e.file) ? c.red(" (failed)") : c.dim(" (not started)");
     const to = e.action === "rename" || e.action === "replace-older" ? ` → ${basename(e.to)}` : "";
     output.out(`  ${output.path(e.file)}${to}  ${colour[e.action](e.action)}${status}`);
     output.out(c.dim(`      ${e.reason}`));
@@ -74,6 +76,8 @@ function text(output: Output, { plan, rules, applied }: RehashReport): void {
       }
     }
   }
+  // Stopped part-way: how far it got, and no summary that reads like a finished run.
+  if (applied !== null && applied.interruption !== null) return printInterruption(output, applied.interruption);
   const s = summarize(plan);
   const parts = [
     `${s.renamed} to rename`,
@@ -104,6 +108,7 @@ function json(output: Output, { plan, rules, applied }: RehashReport): void {
       winner: e.winner === null ? null : output.path(e.winner),
       ...(applied === null ? {} : { done: done.has(e.file) }),
     })),
+    interrupted: applied?.interruption ?? null,
   });
 }
 

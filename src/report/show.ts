@@ -51,6 +51,11 @@ function text(output: Output, { inspection: s, rules }: ShowReport): void {
   output.out(`${label("response")} ${p.family}, ${shape}${p.status === null ? "" : `, HTTP ${p.status}`}`);
   if (p.finish_reason !== null) output.out(`${label("finish")} ${p.finish_reason}`);
   if (p.usage !== null) output.out(`${label("usage")} ${JSON.stringify(p.usage)}`);
+  if (p.models !== null) {
+    // A model list's answer is its models: every id (a list of a few dozen), one per line.
+    output.out(`${label("models")} ${p.models.length}`);
+    for (const id of p.models) output.out(`  ${id}`);
+  }
   if (p.answer !== null) {
     output.out(c.bold("── answer ──"));
     for (const line of renderAnswer(output, p.answer)) output.out(line);

@@ -4,6 +4,7 @@ import type { FileReport, Finding } from "../core/validate.js";
 import { printJson, type Output } from "./output.js";
 import type { RulesInUse } from "../core/rules/detect.js";
 import { rulesJson, rulesLine } from "./rules.js";
+import { printSarif } from "./sarif.js";
 import type { Reporters } from "./index.js";
 
 /** What `validate` hands its reporter. */
@@ -13,6 +14,8 @@ export interface ValidateReport {
   strict: boolean;
   /** The era in use, when the name hash was checked (else null: not shown). */
   rules: RulesInUse | null;
+  /** The repository root (SARIF gives paths relative to it). */
+  repoRoot: string;
 }
 
 export interface ValidateSummary {
@@ -79,9 +82,7 @@ function github(output: Output, { reports, strict }: ValidateReport): void {
     for (const f of r.errors) emit("error", r.file, f);
     for (const f of r.warnings) emit(strict ? "error" : "warning", r.file, f);
   }
-  const s = summarize(reports);
-  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
-  output.err(`recctl validate: ${plural(s.files, "file")}, ${s.invalid} invalid, ${plural(s.warnings, "warning")}`);
+  printCount(output, reports);
 }
 
 function json(output: Output, { reports, rules }: ValidateReport): void {
@@ -91,7 +92,20 @@ function json(output: Output, { reports, rules }: ValidateReport): void {
   });
 }
 
-export const validateReporters: Reporters<"validate"> = { text, json, github };
+/** Formats whose stdout is a machine's (github, sarif) give the count on stderr. */
+function printCount(output: Output, reports: readonly FileReport[]): void {
+  const s = summarize(reports);
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+  output.err(`recctl validate: ${plural(s.files, "file")}, ${s.invalid} invalid, ${plural(s.warnings, "warning")}`);
+}
+
+/** SARIF 2.1.0 (report/sarif.ts) on stdout; the count on stderr, as for github. */
+function sarif(output: Output, { reports, strict, repoRoot }: ValidateReport): void {
+  printSarif(output, { files: reports, strict, repoRoot }, describe);
+  printCount(output, reports);
+}
+
+export const validateReporters: Reporters<"validate"> = { text, json, github, sarif };
 
 /** How the run used the result cache, on stderr (RECCTL_CACHE_STATS=1): for tests and tuning. */
 export function printCacheStats(output: Output, cache: ResultCache | null): void {

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { FIXTURES, recctl, tempDir } from "./run.js";
+import { spawnSync } from "node:child_process";
+import { BIN, FIXTURES, recctl, tempDir } from "./run.js";
 
 /** Paths relative to the repo root (recctl runs there), so the header shows them as given. */
 const DIFF = "test/fixtures/diff";
@@ -205,4 +206,20 @@ test("--rules: a test_id difference changes the hash from test isolation (2025-1
   assert.deepEqual(relevance("2025-07-29"), [["/test_id", false]]);
   // The text says which rules judged the differences.
   assert.match(recctl(["diff", "--rules", "2025-07-29", source, join(dir, "b.json")]).stdout, /hash rules of 2025-07-29 \(the first recorder.*from --rules/);
+});
+
+test("diff - - is a usage error (standard input holds one recording); streams are labelled by their own names, not a//dev/fd/N", () => {
+  const file = join(FIXTURES, "valid", "file-processor.json");
+  const text = readFileSync(file, "utf8");
+  const both = recctl(["diff", "-", "-"], { input: text });
+  assert.equal(both.code, 2);
+  assert.equal(both.stdout, "");
+  assert.match(both.stderr, /^recctl: diff: both sides read standard input/);
+  // Process substitution, as bash gives it: /dev/fd/N on both sides.
+  const r = spawnSync("bash", ["-c", `node "$0" diff <(cat "$1") <(cat "$1")`, BIN, file], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^--- \/dev\/fd\/\d+\n\+\+\+ \/dev\/fd\/\d+\n/);
+  const one = recctl(["diff", "-", "test/fixtures/valid/file-processor.json"], { input: text });
+  assert.equal(one.code, 0, one.stderr);
+  assert.match(one.stdout, /^--- -\n\+\+\+ b\/test\/fixtures\/valid\/file-processor\.json\n/);
 });

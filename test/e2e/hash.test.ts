@@ -46,7 +46,7 @@ test("a path prints the recomputed hash, the file and '✔ name agrees'; exit 0"
   assert.match(r.stdout, /^8c41faae008a68ee725152f337d08c2c47023ff9972201c75c779003184a7cd1 {2}current\/tests\/integration\/agents\/recordings\/8c41faae.*\.json .*✔ name agrees$/m);
 });
 
-test("a single ref with --json prints one object {file, kind, hash, name_hash, matches} and the rules it used", () => {
+test("a single ref with --json prints one object {file, kind, hash, name_hash, matches}, its verdict and the rules it used", () => {
   const { code, value } = hashJson([AGREEING], SAMPLES);
   assert.equal(code, 0);
   assert.deepEqual(value, {
@@ -55,6 +55,7 @@ test("a single ref with --json prints one object {file, kind, hash, name_hash, m
     hash: "8c41faae008a68ee725152f337d08c2c47023ff9972201c75c779003184a7cd1",
     name_hash: "8c41faae008a68ee725152f337d08c2c47023ff9972201c75c779003184a7cd1",
     matches: true,
+    verdict: "reachable",
     rules: "2026-04-09",
   });
 });
@@ -82,8 +83,8 @@ test("a directory means every recording in it: a JSON array, each row with its f
   const rows = value as HashRow[];
   assert.equal(rows.length, 10);
   for (const row of rows) {
-    // SPEC's fields, and the era whose rules computed the hash (plus why, for a stale name).
-    const extra = row.matches ? ["rules"] : ["named_by", "rules", "why"];
+    // SPEC's fields, the one verdict, and the era whose rules computed the hash (plus why, for a stale name).
+    const extra = row.matches ? ["rules", "verdict"] : ["named_by", "rules", "verdict", "why"];
     assert.deepEqual(Object.keys(row).sort(), ["file", "hash", "kind", "matches", "name_hash", ...extra].sort());
     assert.ok(row.file.startsWith("current/") && row.file.endsWith(".json"), row.file);
   }

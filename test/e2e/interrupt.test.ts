@@ -70,3 +70,26 @@ test("SIGINT during normalize --write: exit 130, says how far it got, no tempora
   const check = recctl(["normalize", "--check"], { cwd: dir });
   assert.equal(check.code, 0, check.stdout);
 });
+
+test("SIGINT during rehash --write: exit 130, every recording under one name (old or new), no temporary file; a rerun completes", async (t) => {
+  // Every request edited after its file was named: rehash renames each one.
+  const dir = generated(t, ["--unreachable", "1"]);
+  const before = walk(dir).filter((f) => f.includes("/recordings/") && f.endsWith(".json"));
+  const stopped = await interrupt(dir, ["rehash", "--write"], "SIGINT");
+  assert.ok(stopped.sentAfterProgress, `no progress line before the run ended:\n${stopped.stderr}`);
+  assert.equal(stopped.code, 130, stopped.stderr);
+  const m = /^recctl: interrupted after (\d+) of (\d+); every file is whole$/m.exec(stopped.stderr);
+  assert.ok(m, stopped.stderr);
+  assert.ok(Number(m[1]) < Number(m[2]), "the signal landed mid-run");
+
+  const all = walk(dir);
+  assert.deepEqual(all.filter((f) => f.includes(".recctl-tmp-") || f.includes(".recctl-aside-")), []);
+  const after = all.filter((f) => f.includes("/recordings/") && f.endsWith(".json"));
+  assert.equal(after.length, before.length, "no recording lost or doubled");
+  for (const f of after) assert.doesNotThrow(() => JSON.parse(readFileSync(f, "utf8")), f);
+
+  const rerun = recctl(["rehash", "--write"], { cwd: dir });
+  assert.equal(rerun.code, 0, rerun.stderr);
+  const dry = recctl(["rehash", "--json"], { cwd: dir });
+  assert.equal((JSON.parse(dry.stdout) as { summary: { renamed: number } }).summary.renamed, 0, dry.stdout);
+});

@@ -263,3 +263,49 @@ test("show of a file that is not valid JSON exits 2 with file:line:col", () => {
   assert.match(r.stderr, /^recctl: truncated\.json:\d+:\d+: .*truncated/);
   assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
 });
+
+test("list: a file in a recordings folder that is not a recording is left out and counted on its own; filtered out and unreadable are told apart; the table fits $COLUMNS", (t) => {
+  const root = tempDir(t);
+  const dir = join(root, "tests", "integration", "x", "recordings");
+  mkdirSync(dir, { recursive: true });
+  // Two recordings (hand-checked: one of test_openai_completion, one tool invocation), a package.json, a broken file.
+  copyFileSync(join(SAMPLES, COMPLETION), join(dir, "0a2adfcbd0a23b2d7713b678c5fbf3eff74e4fbf0d1de5740bb983492bea9a2d.json"));
+  copyFileSync(join(SAMPLES, FILE_SEARCH), join(dir, "1e171766576921b1462c0773e012b63fbc42df98f9612af5eef7613e2b967900.json"));
+  writeFileSync(join(dir, "package.json"), '{"name": "not-a-recording"}\n');
+  writeFileSync(join(dir, "broken.json"), "{\n");
+  const all = recctl(["list", "--group-by", "none"], { cwd: root, env: { COLUMNS: "60" } });
+  assert.equal(all.code, 2, all.stderr); // the broken file is an error
+  assert.match(all.stderr, /broken\.json:\d+:\d+: invalid JSON: .*\(skipped\)/);
+  const lines = all.stdout.trimEnd().split("\n");
+  assert.equal(lines.at(-1), "2 recordings, 1 streamed; 1 unreadable; 1 file is not a recording (tests/integration/x/recordings/package.json)");
+  for (const line of lines.slice(0, -1)) assert.ok([...line].length <= 60, `${[...line].length}: ${line}`);
+  const filtered = recctl(["list", "--group-by", "none", "--test", "test_openai_completion"], { cwd: root });
+  assert.match(filtered.stdout, /^1 recording, \d streamed; 1 filtered out; 1 unreadable; 1 file is not a recording /m);
+  const json = recctl(["list", "--json"], { cwd: root });
+  assert.doesNotMatch(json.stdout, /package\.json/);
+});
+
+test("show on a model list names every model id (OpenAI models, Ollama tags), in order, in text and --json", () => {
+  const cases = [
+    `${CURRENT}/responses/recordings/models-db6488b384fe6067ad6e601d23843e2fee0525bebe03ffb49ff273cd1f234213-c99eb79a.json`,
+    "2025-09-responses-layout/tests/integration/recordings/responses/models-4a3a4447b16b-3057338f.json",
+  ];
+  for (const file of cases) {
+    // The ids as the file holds them, read with plain JSON.parse.
+    const body = (JSON.parse(readFileSync(join(SAMPLES, file), "utf8")) as { response: { body: unknown } }).response.body;
+    const items = (Array.isArray(body) ? body : [body]).flatMap((b) => {
+      const d = (b as { __data__?: Record<string, unknown> }).__data__ ?? (b as Record<string, unknown>);
+      return Array.isArray(d["models"]) ? (d["models"] as Record<string, unknown>[]) : [d];
+    });
+    const expected = items.map((m) => String(m["id"] ?? m["model"] ?? m["name"]));
+    assert.ok(expected.length > 0, file);
+    const r = recctl(["show", file], { cwd: SAMPLES });
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split("\n");
+    const at = lines.findIndex((l) => /^models {4}\d+$/.test(l));
+    assert.equal(lines[at], `models    ${expected.length}`, r.stdout);
+    assert.deepEqual(lines.slice(at + 1, at + 1 + expected.length), expected.map((id) => `  ${id}`));
+    const json = JSON.parse(recctl(["show", "--json", file], { cwd: SAMPLES }).stdout) as { response: { models: string[] } };
+    assert.deepEqual(json.response.models, expected);
+  }
+});

@@ -3,7 +3,7 @@
  * the built bin, on a git copy of real recordings (test/fixtures/samples/current) with tokens
  * planted when the test runs (random, format-valid: test/helpers/secret-tokens.ts) — in a header,
  * a message, an escaped tool-argument string and a URL. No output recctl writes (validate's text,
- * JSON and GitHub annotations, the result cache, show, diff, reassemble, `changes --format
+ * JSON, GitHub annotations and SARIF, the result cache, show, diff, reassemble, `changes --format
  * markdown`) may hold a whole token. Hashes after `redact --write` are checked by CPython's
  * hashlib over the recorder's normalization, not by recctl.
  */
@@ -154,6 +154,9 @@ test("validate finds every planted kind once, in a header, a message, escaped to
   const github = recctl(["validate", "--no-cache", "--format", "github"], { cwd: dir });
   assert.match(github.stdout, /^::error file=.*title=recctl secret::/m);
   assertNoSecret(github.stdout + github.stderr, planted, "validate --format github");
+  const sarif = recctl(["validate", "--no-cache", "--format", "sarif"], { cwd: dir });
+  assert.match(sarif.stdout, /"ruleId": "secret"/);
+  assertNoSecret(sarif.stdout + sarif.stderr, planted, "validate --format sarif");
   const cacheFiles = readdirSync(cacheDir);
   assert.ok(cacheFiles.length > 0);
   for (const f of cacheFiles) assertNoSecret(readFileSync(join(cacheDir, f), "utf8"), planted, `cache ${f}`);

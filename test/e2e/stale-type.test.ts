@@ -165,6 +165,28 @@ test("a virtualenv (.venv) makes third-party types checked, and the notice goes 
   assert.match(third?.message ?? "", /^openai\.types\.chat\.chat_completion\.ChatCompletion does not import on replay .*: no module openai\.types\.chat\.chat_completion in the virtualenv .*; nearest existing class: openai\.types\.chat\.chat_completion_v2\.ChatCompletion$/);
 });
 
+test("[tool.recctl.stale-type] venv names a virtualenv elsewhere, packages limits the own packages", (t) => {
+  const dir = repoCopy(t);
+  const site = join(dir, "envs", "py", "lib", "python3.12", "site-packages");
+  for (const [file, text] of [
+    ["openai/__init__.py", ""],
+    ["openai/types/__init__.py", ""],
+    ["openai/types/chat/__init__.py", ""],
+  ] as const) {
+    mkdirSync(dirname(join(site, file)), { recursive: true });
+    writeFileSync(join(site, file), text);
+  }
+  writeFileSync(join(dir, "recctl.toml"), '[stale-type]\nvenv = "envs/py"\npackages = ["nopkg"]\n');
+  const r = recctl(["validate", "--json", "--no-cache"], { cwd: dir, env: NO_VENV });
+  assert.doesNotMatch(r.stderr, /virtualenv/);
+  const stale = Object.values(staleWarnings(JSON.parse(r.stdout) as Report)).flat();
+  // Third-party types are checked in envs/py; mypkg is not one of the listed own packages, so its
+  // types are judged as a third party's: against the virtualenv, where it is not installed.
+  assert.ok(stale.some((w) => w.message.startsWith("openai.") && / in the virtualenv .*envs\/py;/.test(w.message)), JSON.stringify(stale));
+  const own = stale.filter((w) => w.message.startsWith("mypkg."));
+  assert.ok(own.length > 0 && own.every((w) => / no module mypkg[\w.]* in the virtualenv /.test(w.message)), JSON.stringify(own));
+});
+
 test("migrate-types rewrites only __type__ lines (git diff shows nothing else) and every file keeps its hash", async (t) => {
   const dir = repoCopy(t);
   const before = readFileSync(join(dir, RECORDINGS, RENAMED), "utf8");

@@ -34,3 +34,27 @@ test("normalize --write never writes through a recording that is a symlink to a 
   assert.notDeepEqual(readFileSync(join(repo, STREAM)), streamBefore, "a recording inside the repository is still normalized");
   assert.equal(r.code, 2);
 });
+
+test("rehash --write never renames through a recording that is a symlink to a file outside the repository; the other renames happen; exit 2", (t) => {
+  const top = tempDir(t);
+  const repo = join(top, "repo");
+  const outside = join(top, "elsewhere");
+  cpSync(join(FIXTURES, "rehash", "tree"), repo, { recursive: true });
+  mkdirSync(join(repo, ".git"));
+  mkdirSync(outside);
+  // A stale recording (the fixture's generator renames it to 8717e3e9…) moved away, linked back.
+  const RESPONSES = "tests/integration/responses/recordings";
+  const STALE = "cf185c8686348b2ba9ca6e45c2cdb631933a920ae003fe48e0b2579c271a1509.json";
+  cpSync(join(repo, RESPONSES, STALE), join(outside, STALE));
+  rmSync(join(repo, RESPONSES, STALE));
+  symlinkSync(join(outside, STALE), join(repo, RESPONSES, STALE));
+  // A rename the generator also expects, of a file inside the repository (4a897e65… → 1a4839e7…).
+  const AGENTS = "tests/integration/agents/recordings";
+
+  const r = recctl(["rehash", "--write"], { cwd: repo });
+  assert.match(r.stderr, new RegExp(`^recctl: ${RESPONSES}/${STALE}: cannot rename: a symlink to ${join(outside, STALE)}, outside the repository's recordings folders`, "m"));
+  assert.ok(readFileSync(join(repo, RESPONSES, STALE)).equals(readFileSync(join(outside, STALE))), "the link is where it was");
+  assert.throws(() => readFileSync(join(repo, RESPONSES, "8717e3e9840367108c2d789e36455440adbad5c1d6b4f8d1c5e8be7ad7d7b6a0.json")), "nothing was created for it");
+  readFileSync(join(repo, AGENTS, "1a4839e74e1fd6df1f1c940cd232ebd2fb0f8c3700b7d233da3bbb1c78d2ac05.json")); // renamed
+  assert.equal(r.code, 2);
+});

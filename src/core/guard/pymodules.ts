@@ -35,11 +35,11 @@ function listDir(dir: string): string[] {
 }
 
 /** `<root>/<pkg>/__init__.py` and `<root>/src/<pkg>/__init__.py`; the first found wins (as on sys.path). */
-export function ownPackages(root: string): Record<string, string> {
+export function ownPackages(root: string, only: readonly string[] | null = null): Record<string, string> {
   const found: Record<string, string> = {};
   for (const base of [root, join(root, "src")]) {
     for (const name of listDir(base)) {
-      if (!/^[A-Za-z_]\w*$/.test(name) || name in found) continue;
+      if (!/^[A-Za-z_]\w*$/.test(name) || name in found || (only !== null && !only.includes(name))) continue;
       const dir = join(base, name);
       if (isFile(join(dir, "__init__.py"))) found[name] = dir;
     }
@@ -84,10 +84,19 @@ export function findVirtualenv(root: string, virtualEnv: string | null | undefin
   return null;
 }
 
+/** The config's `[stale-type]` table: which packages are the repository's own, where its virtualenv is. */
+export interface PythonSettings {
+  /** Only these top-level packages count as the repository's own (default: every one found). */
+  packages?: readonly string[] | null;
+  /** The virtualenv (absolute), below `$VIRTUAL_ENV`, above `.venv`/`venv`. */
+  venv?: string | null;
+}
+
 /** The repository's Python, or null when it has neither packages of its own nor a virtualenv. */
-export function findPythonEnvironment(root: string, virtualEnv?: string | null): PythonEnvironment | null {
-  const packages = ownPackages(root);
-  const env = findVirtualenv(root, virtualEnv);
+export function findPythonEnvironment(root: string, virtualEnv?: string | null, settings: PythonSettings = {}): PythonEnvironment | null {
+  const packages = ownPackages(root, settings.packages ?? null);
+  // $VIRTUAL_ENV (the one activated) first, then the config's venv, then .venv and venv.
+  const env = findVirtualenv(root, virtualEnv === null || virtualEnv === undefined || virtualEnv === "" ? (settings.venv ?? null) : virtualEnv);
   if (Object.keys(packages).length === 0 && env === null) return null;
   return { root, packages, venv: env?.venv ?? null, sitePaths: env?.sitePaths ?? [] };
 }

@@ -15,7 +15,9 @@ import { exactRequest, isObject, nameAgrees, nameHash, readRecordingSync, Record
 import { eraById, NEWEST_ERA, type Era } from "../rules/eras.js";
 import { originOf, verdictOf, type VerdictStatus } from "../rules/verdict.js";
 import { topLevelSpans } from "../spans.js";
+import { interruptionOf, type Interruption, type Interrupts, type ProgressListener } from "../io/interrupt.js";
 import { createAtomic } from "../write.js";
+import { writeRefusalSync } from "../workspace/recordings-folder.js";
 import { competitions, decide, filesToDate, type RehashEntry, type Stale } from "./decide.js";
 
 export { describeDate, type Candidate, type RehashAction, type RehashEntry } from "./decide.js";
@@ -175,6 +177,16 @@ export function renamedText(text: string, data: unknown, to: NameHash): string {
 export interface ApplyResult {
   done: RehashEntry[];
   failures: RehashFailure[];
+  /** Set when an interrupt stopped the run: the entries not done were not started. */
+  interruption: Interruption | null;
+}
+
+/** How a `--write` run is guarded: the write gate's repository, interrupts, progress. */
+export interface ApplyControl {
+  /** Files outside the repository's recordings folders (by real path) are refused; null: judged on the whole path. */
+  repoRoot: string | null;
+  interrupts: Interrupts | null;
+  onProgress?: ProgressListener;
 }
 
 /** The file's text under its new name; the file may have changed since it was planned: its request must still hash to the new name. */
@@ -237,7 +249,7 @@ async function removeDuplicate(entry: RehashEntry, era: Era): Promise<void> {
  * twin, after the rename for a renamed one). A name still taken at the end is a failure, never an
  * overwrite. Superseded files and conflicts are left alone.
  */
-export async function applyRehash(plan: RehashPlan): Promise<ApplyResult> {
+export async function applyRehash(plan: RehashPlan, control: ApplyControl = { repoRoot: null, interrupts: null }): Promise<ApplyResult> {
   const era = eraById(plan.era) ?? NEWEST_ERA;
   const done: RehashEntry[] = [];
   const doneFiles = new Set<string>();
@@ -251,10 +263,16 @@ export async function applyRehash(plan: RehashPlan): Promise<ApplyResult> {
   };
   const ready = (e: RehashEntry): boolean => (e.action === "rename" ? !existsSync(e.to) : e.after === null || doneFiles.has(e.after));
   let pending = plan.entries.filter((x) => x.action === "rename" || x.action === "replace-older" || x.action === "remove-duplicate");
+  const total = pending.length;
+  const stopped = (): ApplyResult | null =>
+    control.interrupts?.requested === true ? { done, failures, interruption: interruptionOf(control.interrupts, done.length + failures.length, total) } : null;
   for (let progress = true; pending.length > 0 && progress; ) {
     progress = false;
     const waiting: RehashEntry[] = [];
     for (const e of pending) {
+      // Between two files: the one in flight has finished (every file whole), the rest wait.
+      const stop = stopped();
+      if (stop !== null) return stop;
       if (!ready(e)) {
         // A duplicate whose twin failed to move stays, with the name it had.
         if (e.after !== null && failed.has(e.after)) fail(e, new Error(`its twin ${basename(e.after)} was not renamed`));
@@ -262,6 +280,9 @@ export async function applyRehash(plan: RehashPlan): Promise<ApplyResult> {
         continue;
       }
       try {
+        // Asked right before the change: a file (or its real path) outside the recordings folders is left alone.
+        const refused = writeRefusalSync(e.file, control.repoRoot) ?? (e.action === "remove-duplicate" ? null : writeRefusalSync(e.to, control.repoRoot));
+        if (refused !== null) throw new Error(refused);
         if (e.action === "rename") await renameOne(e, era);
         else if (e.action === "replace-older") await replaceOlder(e, era, plan.replaced.get(e.to));
         else await removeDuplicate(e, era);
@@ -271,9 +292,12 @@ export async function applyRehash(plan: RehashPlan): Promise<ApplyResult> {
       } catch (err) {
         fail(e, err);
       }
+      control.onProgress?.(done.length + failures.length, total);
+      // A turn of the event loop, so a signal's handler runs between two files.
+      if (control.interrupts !== null) await new Promise((resolve) => setImmediate(resolve));
     }
     pending = waiting;
   }
   for (const e of pending) fail(e, Object.assign(new Error("taken"), { code: "EEXIST" }));
-  return { done, failures };
+  return { done, failures, interruption: null };
 }
