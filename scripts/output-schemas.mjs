@@ -20,7 +20,7 @@ const OUT = fileURLToPath(new URL("../schemas/output/", import.meta.url));
 // Enums (kept equal to the core's lists by the tests)
 
 export const ENUMS = {
-  rule: ["io", "utf8", "json", "schema", "stream-shape", "chunk-type", "test-id", "name-hash", "rec-id", "format", "stale-type"],
+  rule: ["io", "utf8", "json", "schema", "stream-shape", "chunk-type", "test-id", "secret", "name-hash", "rec-id", "format", "stale-type", "infra-id"],
   era: ["2025-07-29", "2025-10-04", "2025-10-09", "2025-11-03", "2026-01-21", "2026-02-12", "2026-03-18", "2026-04-09"],
   rulesSource: ["option", "config", "recorder", "layout", "newest"],
   verdict: ["reachable", "unreachable", "no-rule", "unknown"],
@@ -329,6 +329,38 @@ export const SCHEMAS = {
     prefixes: array(object({ from: str, to: str, count: int })),
     files: array(object({ file: str, count: int, written: bool })),
     errors: array(ref("fileFailure")),
+    interrupted: ref("interruption"),
+  }),
+
+  redact: schema("redact", "The values replaced (or to replace) per file; a refused or unreadable file is in `errors` with the pointers that block it.", {
+    summary: object({ files: int, changed: int, replacements: int, written: int, refused: int, errors: int }),
+    files: array(
+      object({
+        file: str,
+        written: bool,
+        replacements: array(
+          object({
+            pointer: str,
+            line: nullable({ type: "integer", minimum: 1 }),
+            column: nullable({ type: "integer", minimum: 1 }),
+            rule: oneOfStr(["secret", "infra-id"]),
+            kind: str,
+            value: { ...str, description: "The value replaced; a secret masked (its first four characters and …)." },
+            placeholder: str,
+          }),
+        ),
+      }),
+    ),
+    errors: array(
+      object({
+        file: str,
+        error: str,
+        rule: oneOfStr(ENUMS.rule),
+        line: nullable({ type: "integer", minimum: 1 }),
+        column: nullable({ type: "integer", minimum: 1 }),
+        pointers: { ...array(str), description: "Where a value takes part in the request hash (the file is refused); empty for an unreadable file." },
+      }),
+    ),
     interrupted: ref("interruption"),
   }),
 

@@ -251,7 +251,8 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
   examples(
     command("show", "what a person debugging a replay miss needs: request, response, the answer", async ({ common, values: v }, [ref]) => {
       const { showCommand } = await import("./commands/show.js");
-      return showCommand({ ...common, ref: ref as unknown as string, raw: v.raw, rules: v.rules });
+      const { maskedOutput } = await import("./report/masked.js");
+      return showCommand({ ...common, output: maskedOutput(common.output), ref: ref as unknown as string, raw: v.raw, rules: v.rules });
     }).argument("<ref>", "a file or a hash prefix (4+ hex digits), searched in the whole repository unless --root is given"),
     "show",
   );
@@ -259,7 +260,8 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
   examples(
     command("reassemble", "join a streamed answer's deltas into the final text; tool calls and reasoning after it", async ({ common }, [refs]) => {
       const { reassembleCommand } = await import("./commands/reassemble.js");
-      return reassembleCommand({ ...common, refs: refs as string[] });
+      const { maskedOutput } = await import("./report/masked.js");
+      return reassembleCommand({ ...common, output: maskedOutput(common.output), refs: refs as string[] });
     })
       .alias("text")
       .argument("<refs...>", "files, directories, globs or hash prefixes"),
@@ -269,7 +271,8 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
   examples(
     command("diff", "what changed between two recordings: request by JSON pointer, then the answer", async ({ common, values: v }, [a, b]) => {
       const { diffCommand } = await import("./commands/diff.js");
-      return diffCommand({ ...common, a: a as unknown as string, b: b as unknown as string, raw: v.raw, ignore: v.ignore, rules: v.rules });
+      const { maskedOutput } = await import("./report/masked.js");
+      return diffCommand({ ...common, output: maskedOutput(common.output), a: a as unknown as string, b: b as unknown as string, raw: v.raw, ignore: v.ignore, rules: v.rules });
     })
       .argument("<a>", "a file or a hash prefix")
       .argument("<b>", "a file or a hash prefix"),
@@ -303,8 +306,11 @@ Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, o
 
   command("changes", "what changed in the recordings between two git revisions (or a revision and the index or the working tree), and what breaks replay", async ({ common, values: v }, [args]) => {
     const { changesCommand } = await import("./commands/changes.js");
+    // Markdown is posted to public pull requests: credential-shaped strings masked.
+    const output = v.format === "markdown" && !common.json ? (await import("./report/masked.js")).maskedOutput(common.output) : common.output;
     return changesCommand({
       ...common,
+      output,
       args: (args ?? []) as string[],
       format: v.format,
       revertNoise: v["revert-noise"],
@@ -404,6 +410,20 @@ Examples:
   $ source <(recctl completion bash)                 this bash session (or save it in ~/.local/share/bash-completion/completions/recctl)
   $ recctl completion zsh > "\${fpath[1]}/_recctl"    zsh, after compinit
   $ recctl completion fish > ~/.config/fish/completions/recctl.fish`,
+    );
+
+  command("redact", "replace infrastructure ids (and with --secrets credentials) by stable placeholders where the request hash stays unchanged (dry run)", async ({ common, values: v }, [paths]) => {
+    const { redactCommand } = await import("./commands/redact.js");
+    return redactCommand({ ...common, paths: (paths ?? []) as string[], write: v.write, secrets: v.secrets });
+  })
+    .argument("[paths...]", "files, directories or globs (default: every recording under the root)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ recctl redact                                  dry run: which values would be replaced, where
+  $ recctl redact --write                          Azure/Databricks hosts, Watsonx project ids, ARNs, GCP projects
+  $ recctl redact --secrets --write tests/integration/inference/recordings`,
     );
 
   command("config", "the resolved settings and where each came from (command line, config file, default)", async ({ common, config }, [name]) => {

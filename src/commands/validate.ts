@@ -14,6 +14,7 @@ import { reporterFor, type FormatName } from "../report/index.js";
 import { rulesTask, type RulesChoice } from "../core/rules/detect.js";
 import { suggestEra, SUGGEST_ABOVE } from "../core/rules/suggest.js";
 import { printEraSuggestion } from "../report/rules.js";
+import { allowListFrom } from "../core/guard/secrets-config.js";
 import { findPythonEnvironment, pythonNotices, type PythonSettings } from "../core/guard/pymodules.js";
 import { configValue, type LoadedConfig } from "../core/workspace/config.js";
 
@@ -62,7 +63,8 @@ export async function validateCommand(opts: ValidateCommandOptions): Promise<Out
   const rules = await opts.workspace.rules();
   // stale-type reads the repository's Python sources (from its top level); without any, it costs nothing.
   const python = opts.ignore.includes("stale-type") ? null : findPythonEnvironment(opts.workspace.repo.dir, opts.virtualEnv, pythonSettings(opts.workspace.config));
-  const taskOptions = { schemaFile: opts.schema, ignore: opts.ignore, ...rulesTask(rules), python };
+  const secrets = allowListFrom(opts.workspace.config?.values["secrets"]);
+  const taskOptions = { schemaFile: opts.schema, ignore: opts.ignore, ...rulesTask(rules), python, secrets };
   const salt = wantsCache(opts) ? cacheSalt(taskOptions, taskOptions.layout ? "layout" : rules.era.id) : null;
   const cache = salt === null ? null : ResultCache.open(resolve(opts.cacheDir ?? join(opts.root, DEFAULT_CACHE_DIR)), opts.root, salt);
   // A whole tree will want every core: start the workers now, so they load while the files are

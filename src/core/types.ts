@@ -68,9 +68,9 @@ export interface Reassembled {
  * the one list; everything else imports it.
  */
 /** Error rules: a finding of one makes the file invalid (`io`, `utf8`, `json` come from reading it). */
-export const ERROR_RULES = ["io", "utf8", "json", "schema", "stream-shape", "chunk-type", "test-id"] as const;
+export const ERROR_RULES = ["io", "utf8", "json", "schema", "stream-shape", "chunk-type", "test-id", "secret"] as const;
 /** Warning rules: the findings `--strict` fails on and `--ignore` leaves unchecked. */
-export const WARNING_RULES = ["name-hash", "rec-id", "format", "stale-type"] as const;
+export const WARNING_RULES = ["name-hash", "rec-id", "format", "stale-type", "infra-id"] as const;
 export type ErrorRule = (typeof ERROR_RULES)[number];
 export type WarningRule = (typeof WARNING_RULES)[number];
 export type Rule = ErrorRule | WarningRule;

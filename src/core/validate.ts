@@ -23,6 +23,8 @@ import { rulesFromTask } from "./rules/detect.js";
 import { isUnreachable, unreachableMessage, verdictOf } from "./rules/verdict.js";
 import type { PythonEnvironment } from "./guard/pymodules.js";
 import { StaleTypeChecker, typeUses } from "./guard/stale-type.js";
+import { secretFindings, secretsPolicy, type SecretsPolicy } from "./guard/secrets.js";
+import type { SecretsAllowList } from "./guard/secrets-config.js";
 
 export interface Finding {
   pointer: string;
@@ -195,6 +197,8 @@ export interface ValidateOptions {
   eraFor?: (file: string) => Era;
   /** The `stale-type` rule's resolver over the repository's Python sources (none: not checked). */
   staleTypes?: StaleTypeChecker | null;
+  /** The `secret` / `infra-id` rules' allow-list (`[tool.recctl.secrets]`); absent: nothing allowed. */
+  secrets?: SecretsPolicy | null;
 }
 
 const CHECK_ALL: ReadonlySet<WarningRule> = new Set();
@@ -226,12 +230,15 @@ export function validateRecording(rec: Recording, options: ValidateOptions): Fil
     if (!formatted && !ignore.has("format")) warnings.push(...FORMAT_WARNING);
     if (options.staleTypes != null && !ignore.has("stale-type")) warnings.push(...options.staleTypes.check(typeUses(data)));
   }
+  // Credentials and infrastructure ids anywhere in the text, whatever its shape (located where the value is).
+  const guarded = secretFindings(rec.file, rec.text, options.secrets ?? null, { secret: true, infra: !ignore.has("infra-id") });
+  const located = (f: (typeof guarded)[number]): Finding => ({ pointer: f.pointer, line: f.line, column: f.column, message: f.message, rule: f.rule });
   // Locating needs a tree parse; only files with findings pay for it.
   return {
     file: rec.file,
-    valid: errors.length === 0,
-    errors: errors.map((f) => locate(rec, f)),
-    warnings: warnings.map((f) => locate(rec, f)),
+    valid: errors.length === 0 && !guarded.some((f) => f.rule === "secret"),
+    errors: [...errors.map((f) => locate(rec, f)), ...guarded.filter((f) => f.rule === "secret").map(located)],
+    warnings: [...warnings.map((f) => locate(rec, f)), ...guarded.filter((f) => f.rule === "infra-id").map(located)],
   };
 }
 
@@ -277,14 +284,17 @@ export interface ValidateTaskOptions {
   layout?: boolean;
   /** The repository's Python (`guard/pymodules.ts`), for `stale-type`; null or absent: not checked. */
   python?: PythonEnvironment | null;
+  /** `[tool.recctl.secrets]`: what the `secret` and `infra-id` rules accept (globs absolute). */
+  secrets?: SecretsAllowList;
 }
+
 
 /** The per-file options a thread works with: the schema compiled (or loaded) once, the era looked up. */
 export async function validateOptions(options: ValidateTaskOptions): Promise<ValidateOptions> {
   const validateSchema = await loadValidator(options.schemaFile);
   const rules = rulesFromTask({ rules: options.rules ?? NEWEST_ERA.id, layout: options.layout === true });
   const staleTypes = options.python == null || options.ignore.includes("stale-type") ? null : new StaleTypeChecker(options.python);
-  return { validateSchema, ignore: new Set(options.ignore), eraFor: rules.eraFor, staleTypes };
+  return { validateSchema, ignore: new Set(options.ignore), eraFor: rules.eraFor, staleTypes, secrets: await secretsPolicy(options.secrets) };
 }
 
 /** Runs in each thread: prepares the options once, then validates file by file. */

@@ -102,6 +102,7 @@ export const OPTIONS = {
   rehash: [flag("write", "rename (never overwriting) and remove duplicates"), rules],
   "migrate-types": [flag("write", "rewrite the files atomically (every request hash checked unchanged first)")],
   completion: [],
+  redact: [flag("write", "rewrite the files atomically (every request hash checked unchanged first)"), flag("secrets", "replace credential-shaped strings (rule secret) too, not only infrastructure ids")],
   config: [],
 } as const satisfies Record<string, readonly OptionDecl<string, unknown>[]>;
 

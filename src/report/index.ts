@@ -13,6 +13,7 @@ import type { ExplainReport } from "./explain.js";
 import type { HashReport } from "./hash.js";
 import type { ListReport } from "./list.js";
 import type { MigrateTypesReport } from "./migrate-types.js";
+import type { RedactReport } from "./redact.js";
 import type { NormalizeReport } from "./normalize.js";
 import type { Output } from "./output.js";
 import type { ReassembleReport } from "./reassemble.js";
@@ -38,6 +39,7 @@ interface Results {
   rehash: RehashReport;
   config: ConfigReport;
   "migrate-types": MigrateTypesReport;
+  redact: RedactReport;
 }
 
 export type CommandName = keyof Results;
@@ -58,6 +60,7 @@ export const FORMATS = {
   rehash: ["text", "json"],
   config: ["text", "json"],
   "migrate-types": ["text", "json"],
+  redact: ["text", "json"],
 } as const satisfies { readonly [C in CommandName]: readonly string[] };
 
 /** Every command has `text` and `json`; some have more. */
@@ -79,6 +82,7 @@ const LOADERS: { readonly [C in CommandName]: () => Promise<Reporters<C>> } = {
   rehash: async () => (await import("./rehash.js")).rehashReporters,
   config: async () => (await import("./config.js")).configReporters,
   "migrate-types": async () => (await import("./migrate-types.js")).migrateTypesReporters,
+  redact: async () => (await import("./redact.js")).redactReporters,
 };
 
 /** The format a run asked for: `--json` wins over `--format`; without either, text. */

@@ -30,4 +30,12 @@ export const RULE_HELP: Readonly<Record<Rule, RuleHelp>> = {
     short: "A response __type__ does not import on replay: the test gets a plain dict.",
     help: "The module or class was renamed; `recctl migrate-types <old>=<new> --write` moves the values, or re-record the file.",
   },
+  secret: {
+    short: "A credential-shaped string (API key, token, private key, password in a URL) is stored in the recording.",
+    help: "Revoke the credential and re-record, or `recctl redact --secrets --write` replaces it where the request hash allows; accept a test value by its sha256 prefix or place in [tool.recctl.secrets] allow.",
+  },
+  "infra-id": {
+    short: "A provider project/account id or private resource host (Watsonx project_id, Azure or Databricks host, AWS account, GCP project) is stored in the recording.",
+    help: "`recctl redact --write` replaces it by a stable placeholder where the request hash allows; accept it in [tool.recctl.secrets] allow-infra.",
+  },
 };

@@ -113,7 +113,7 @@ test("key lines: comments, the same key in another table, inline tables, arrays 
     'allow = [', //                                           21
     '  { pointer = "/a", files = "x/**" },', //               22
     '  {', //                                                 23
-    '    sha256 = "abcdef01" },', //                          24
+    '    sha256 = "abcdef012345" },', //                          24
     ']', //                                                   25
     '[[tool.recctl.list]]', //                                26
     'x = 1', //                                               27
@@ -178,7 +178,7 @@ test("a wrong type names the key, what it must be, and what it got", async () =>
   const err = await loadError(file);
   assert.deepEqual(err.problems.map((p) => p.message), [
     `${file}:2: 'max-delete' must be a count or a percentage (e.g. 25%), got true`,
-    `${file}:8: 'ignore[1]' in [tool.recctl.validate] must be one of 'name-hash', 'rec-id', 'format', got "secret"`,
+    `${file}:8: 'ignore[1]' in [tool.recctl.validate] must be one of 'name-hash', 'rec-id', 'format', 'stale-type', 'infra-id', got "secret"`,
     `${file}:9: 'cache' in [tool.recctl.validate] must be true or false, got "no"`,
   ]);
   // The schema cannot tell 250% is over 100%: the semantic check does, once the types are right.

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { recctl, tempDir } from "./run.js";
 
-const COMMANDS = ["validate", "hash", "list", "show", "reassemble", "diff", "prune", "normalize", "changes", "explain", "rehash", "migrate-types", "completion", "config"];
+const COMMANDS = ["validate", "hash", "list", "show", "reassemble", "diff", "prune", "normalize", "changes", "explain", "rehash", "migrate-types", "completion", "redact", "config"];
 const VALIDATE_OPTIONS = ["--format", "--strict", "--no-strict", "--schema", "--ignore", "--cache", "--no-cache", "--cache-dir", "--rules", "--help"];
 const GLOBAL_OPTIONS = ["--root", "--json", "--no-color", "--config", "--no-config", "--allow-empty", "--exclude", "--version"];
 

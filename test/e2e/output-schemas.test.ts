@@ -21,7 +21,7 @@ import { ERROR_RULES, WARNING_RULES } from "../../src/core/types.js";
 import { FIXTURES, fixtureCopy, recctl, REPO, tempDir, type RunResult } from "./run.js";
 
 const SCHEMAS = join(REPO, "schemas", "output");
-const COMMANDS = ["validate", "hash", "list", "show", "reassemble", "diff", "prune", "normalize", "changes", "explain", "rehash", "config", "migrate-types"] as const;
+const COMMANDS = ["validate", "hash", "list", "show", "reassemble", "diff", "prune", "normalize", "changes", "explain", "rehash", "config", "migrate-types", "redact"] as const;
 type Command = (typeof COMMANDS)[number];
 
 const ajv = new Ajv({ strict: true, allowUnionTypes: true, allErrors: true });

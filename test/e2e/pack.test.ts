@@ -68,7 +68,7 @@ test("npm pack gives a tarball that installs offline into an empty folder and ru
   const recording = JSON.parse(readFileSync(join(FIXTURES, "valid", "tool-invocation.json"), "utf8")) as { test_id?: string };
   const shown = npx(["show", "--json", "tests/integration/x/recordings/tool-invocation.json"]);
   assert.equal(shown.code, 0, shown.stderr);
-  assert.equal((JSON.parse(shown.stdout) as { test_id: unknown }).test_id, recording.test_id);
+  assert.equal((JSON.parse(shown.stdout) as { recording: { test_id: unknown } }).recording.test_id, recording.test_id);
 
   const completion = ok(npx(["completion", "bash"]), "npx recctl completion bash");
   assert.match(completion, /complete -F _recctl recctl/);

@@ -17,7 +17,7 @@ import type { Log } from "sarif";
 import { FIXTURES, recctl, tempDir } from "./run.js";
 
 const RECORDINGS = "tests/integration/x/recordings";
-const RULES = ["io", "utf8", "json", "schema", "stream-shape", "chunk-type", "test-id", "name-hash", "rec-id", "format", "stale-type"];
+const RULES = ["io", "utf8", "json", "schema", "stream-shape", "chunk-type", "test-id", "secret", "name-hash", "rec-id", "format", "stale-type", "infra-id"];
 
 /** A git repository (its own top level) with an invalid, a schema-invalid and a misnamed recording. */
 function repository(t: { after: (fn: () => void) => void }): string {

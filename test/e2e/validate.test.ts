@@ -247,7 +247,7 @@ test("--ignore leaves a warning rule unchecked (repeatable); only warning rules 
   // An error rule (or a typo) is a usage error that names the choices.
   const bad = recctl(["validate", "--ignore", "schema", "."], { cwd: dir });
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /^error: option '--ignore <rule>' argument 'schema' is invalid\. Allowed choices are name-hash, rec-id, format, stale-type\./);
+  assert.match(bad.stderr, /^error: option '--ignore <rule>' argument 'schema' is invalid\. Allowed choices are name-hash, rec-id, format, stale-type, infra-id\./);
   assert.doesNotMatch(bad.stderr, /\n\s+at /, "no stack trace");
 });
 

@@ -59,10 +59,12 @@ export interface CacheSalt {
   rules: string;
   /** A digest of the Python sources `stale-type` reads (`guard/pymodules.ts`); absent: none. */
   python?: string;
+  /** The `[tool.recctl.secrets]` allow-list, as JSON (`guard/secrets.ts`); absent: none. */
+  secrets?: string;
 }
 
 export function saltDigest(salt: CacheSalt): string {
-  const canonical = JSON.stringify([salt.version, salt.code, salt.schema, [...salt.ignore].sort(), salt.rules, salt.python ?? ""]);
+  const canonical = JSON.stringify([salt.version, salt.code, salt.schema, [...salt.ignore].sort(), salt.rules, salt.python ?? "", salt.secrets ?? ""]);
   return createHash("sha256").update(canonical).digest("hex");
 }
 

@@ -21,7 +21,7 @@ const SCHEMA_VALIDATOR = new URL("../../schema-validator.js", import.meta.url);
 
 /**
  * What decides a file's result besides the file: recctl's version and built code, the schema's
- * text, the `--ignore` set, the hash rules, the Python sources `stale-type` reads. Null when the schema cannot be read (validation
+ * text, the `--ignore` set, the hash rules, the Python sources `stale-type` reads, the secrets allow-list. Null when the schema cannot be read (validation
  * reports that itself).
  */
 export function cacheSalt(options: ValidateTaskOptions, rules: string): CacheSalt | null {
@@ -31,6 +31,7 @@ export function cacheSalt(options: ValidateTaskOptions, rules: string): CacheSal
     const code = codeDigest(CORE_DIR.pathname, [SCHEMA_VALIDATOR.pathname]);
     const salt: CacheSalt = { version: VERSION, code, schema, ignore: options.ignore, rules };
     if (options.python != null && !options.ignore.includes("stale-type")) salt.python = pythonSourcesDigest(options.python);
+    if (options.secrets !== undefined && (options.secrets.allow.length > 0 || options.secrets.allowInfra.length > 0)) salt.secrets = JSON.stringify(options.secrets);
     return salt;
   } catch {
     return null;
