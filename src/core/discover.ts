@@ -11,7 +11,7 @@
  */
 import type { Dirent, Stats } from "node:fs";
 import { readdir, realpath, stat } from "node:fs/promises";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import { isStreamPath } from "./read.js";
 import { findRepoRoot } from "./repo-root.js";
 import { dirInRecordings, RECORDINGS_FOLDER } from "./workspace/recordings-folder.js";
@@ -109,19 +109,23 @@ async function walk(dir: string, real: string, inRecordings: boolean, w: Walk, v
   w.seen.add(real);
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => [] as Dirent[]);
   const subdirs: Promise<void>[] = [];
+  // Paths are built only for what is kept or entered: a lookup by hash prefix (show, explain)
+  // passes over thousands of names it does not want.
+  const sep = dir.endsWith("/") ? "" : "/";
+  const realSep = real.endsWith("/") ? "" : "/";
   for (const entry of entries) {
-    if (!searched(entry.name)) continue;
-    const path = join(dir, entry.name);
+    const name = entry.name;
+    if (!searched(name)) continue;
     if (entry.isDirectory()) {
-      subdirs.push(walk(path, join(real, entry.name), inRecordings || entry.name === RECORDINGS, w, viaLink));
+      subdirs.push(walk(dir + sep + name, real + realSep + name, inRecordings || name === RECORDINGS, w, viaLink));
     } else if (entry.isSymbolicLink()) {
-      w.links.push({ path, name: entry.name, inRecordings });
-    } else if (!entry.name.endsWith(".json") || !inRecordings || !w.accept(entry.name)) {
+      w.links.push({ path: dir + sep + name, name, inRecordings });
+    } else if (!inRecordings || !name.endsWith(".json") || !w.accept(name)) {
       continue;
     } else if (entry.isFile()) {
-      w.found.push({ path, real: join(real, entry.name), viaLink });
+      w.found.push({ path: dir + sep + name, real: real + realSep + name, viaLink });
     } else {
-      w.skipped.push({ path, reason: notRegular(entry) });
+      w.skipped.push({ path: dir + sep + name, reason: notRegular(entry) });
     }
   }
   await Promise.all(subdirs);
