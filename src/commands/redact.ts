@@ -3,19 +3,15 @@
  * stable placeholders wherever the request hash stays unchanged; refuses a file, naming the
  * pointers, where a value takes part in the hash. Dry run by default; `--write` rewrites
  * atomically, only inside the repository's recordings folders, and an interrupt finishes the file
- * in flight and stops.
+ * in flight and stops (commands/rewrite.ts).
  */
 import { emptyRunFails } from "../core/discover.js";
-import { watchInterrupts, type UntilInterrupted } from "../core/io/interrupt.js";
-import { refusesStream } from "./streams.js";
 import type { CommonOptions, Outcome } from "../options.js";
 import { allowListFrom } from "../core/guard/secrets-config.js";
-import { isRedactFailure, redactMany, redactUntilInterrupted, type RedactResult } from "../core/redact.js";
+import { isRedactFailure, redactMany, redactUntilInterrupted } from "../core/redact.js";
 import { rulesTask } from "../core/rules/detect.js";
-import { findStaleTemps, foldersOf, sweepStaleTemps } from "../core/write.js";
-import { printDiscovery } from "../report/output.js";
 import { reporterFor } from "../report/index.js";
-import { printStaleTemps, progressPrinter } from "../report/write.js";
+import { runRewrite } from "./rewrite.js";
 
 export interface RedactCommandOptions extends CommonOptions {
   paths: string[];
@@ -25,31 +21,17 @@ export interface RedactCommandOptions extends CommonOptions {
 }
 
 export async function redactCommand(opts: RedactCommandOptions): Promise<Outcome> {
-  const { output, workspace } = opts;
-  if (opts.write && refusesStream(output, opts.paths, "a stream (standard input, /dev/fd) cannot be rewritten in place; without --write, redact reads it and says what would change")) return "error";
-  // Watched from the start: an interrupt during discovery stops the run before any write.
-  const interrupts = opts.write ? watchInterrupts() : null;
-  let run: UntilInterrupted<RedactResult>;
-  let found: Awaited<ReturnType<typeof workspace.discover>>;
-  try {
-    const rules = await workspace.rules();
-    found = await workspace.discover(opts.paths);
-    printDiscovery(output, found, opts.paths, opts.root, workspace.allowEmpty);
-    const options = {
-      secrets: opts.secrets,
-      write: opts.write,
-      repoRoot: workspace.recordingsBelow,
-      ...rulesTask(rules),
-      allowList: allowListFrom(workspace.config?.values["secrets"]),
-    };
-    if (interrupts === null) run = { results: await redactMany(found.files, options), interruption: null };
-    else run = await redactUntilInterrupted(found.files, options, { interrupts, onProgress: progressPrinter(output, "redact") });
-  } finally {
-    interrupts?.dispose();
-  }
-  const { results, interruption } = run;
-  printStaleTemps(output, await sweepStaleTemps(await findStaleTemps(foldersOf(found.files)), opts.write), "--write");
-  (await reporterFor("redact", opts))(output, { results, write: opts.write, secrets: opts.secrets, interruption });
+  const { workspace } = opts;
+  const run = await runRewrite(opts, "redact", { many: redactMany, untilInterrupted: redactUntilInterrupted }, async () => ({
+    secrets: opts.secrets,
+    write: opts.write,
+    repoRoot: workspace.recordingsBelow,
+    ...rulesTask(await workspace.rules()),
+    allowList: allowListFrom(workspace.config?.values["secrets"]),
+  }));
+  if (run === null) return "error";
+  const { found, results, interruption } = run;
+  (await reporterFor("redact", opts))(opts.output, { results, write: opts.write, secrets: opts.secrets, interruption });
   if (interruption !== null) return "interrupted";
   return found.missing.length > 0 || emptyRunFails(found, workspace.allowEmpty) || results.some(isRedactFailure) ? "error" : "ok";
 }

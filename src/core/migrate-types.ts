@@ -10,12 +10,12 @@ import { visit } from "jsonc-parser";
 import { requestHash } from "./hash.js";
 import type { UntilInterrupted } from "./io/interrupt.js";
 import { runParallel, runParallelUntil, type RunControl } from "./parallel.js";
-import { PyJsonParseError } from "./pyjson.js";
-import { exactRequest, parseRecordingText, readRecordingSync, RecordingError, type Recording } from "./recording.js";
+import { exactRequest, parseRecordingText, readRecordingSync, type Recording } from "./recording.js";
 import { NEWEST_ERA } from "./rules/eras.js";
 import { topLevelSpans } from "./spans.js";
 import { isFileFailure, type FileFailure } from "./types.js";
-import { writeAtomic, WriteError } from "./write.js";
+import { rewriteFailure } from "./rewrite-failure.js";
+import { writeAtomic } from "./write.js";
 import { writeRefusalSync } from "./workspace/recordings-folder.js";
 
 /** `<old>=<new>`: `__type__` values equal to `old` or starting with `old.` get `new` instead. */
@@ -160,10 +160,7 @@ async function migrateFile(file: string, options: MigrateTypesTaskOptions): Prom
     await writeAtomic(file, plan.text);
     return { file, rewrites: plan.rewrites, written: true };
   } catch (err) {
-    if (err instanceof RecordingError) return { file, error: err.message, rule: err.rule, line: err.line, column: err.column };
-    if (err instanceof WriteError) return { file, error: err.message, rule: "io", line: null, column: null };
-    if (err instanceof PyJsonParseError) return { file, error: `invalid JSON: ${err.message}`, rule: "json", line: null, column: null };
-    throw err;
+    return rewriteFailure(file, err);
   }
 }
 

@@ -11,10 +11,11 @@ import { isRecorderFormatted, proveFormatted, type FormatProof } from "./format.
 import type { UntilInterrupted } from "./io/interrupt.js";
 import { runParallel, runParallelUntil, type RunControl } from "./parallel.js";
 import { recorderFormat } from "./pydumps.js";
-import { parseExact, PyJsonParseError, type PyDict, type PyValue } from "./pyjson.js";
-import { isObject, readRecordingSync, RecordingError, type NameHash, type Recording } from "./recording.js";
+import { parseExact, type PyDict, type PyValue } from "./pyjson.js";
+import { isObject, readRecordingSync, type NameHash, type Recording } from "./recording.js";
 import { isFileFailure, type FileFailure } from "./types.js";
-import { writeAtomic, WriteError } from "./write.js";
+import { rewriteFailure } from "./rewrite-failure.js";
+import { writeAtomic } from "./write.js";
 import { writeRefusalSync } from "./workspace/recordings-folder.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -313,11 +314,7 @@ async function normalizeFile(file: string, options: NormalizeTaskOptions): Promi
     await writeAtomic(file, text);
     return { ...assessment, written: true };
   } catch (err) {
-    if (err instanceof RecordingError) return { file, error: err.message, rule: err.rule, line: err.line, column: err.column };
-    if (err instanceof WriteError) return { file, error: err.message, rule: "io", line: null, column: null };
-    // JSON.parse accepted the text, so this is not expected; still one file, not the whole run.
-    if (err instanceof PyJsonParseError) return { file, error: `invalid JSON: ${err.message}`, rule: "json", line: null, column: null };
-    throw err;
+    return rewriteFailure(file, err);
   }
 }
 

@@ -9,14 +9,14 @@
 import { requestHash } from "./hash.js";
 import type { UntilInterrupted } from "./io/interrupt.js";
 import { runParallel, runParallelUntil, type RunControl } from "./parallel.js";
-import { PyJsonParseError } from "./pyjson.js";
-import { exactRequest, parseRecordingText, readRecordingSync, RecordingError, type Recording } from "./recording.js";
+import { exactRequest, parseRecordingText, readRecordingSync, type Recording } from "./recording.js";
 import { rulesFromTask } from "./rules/detect.js";
 import type { Era } from "./rules/eras.js";
 import { maskToken, placeholderFor, secretFindings, secretsPolicy, type SecretFinding, type SecretRule } from "./guard/secrets.js";
 import type { SecretsAllowList } from "./guard/secrets-config.js";
 import type { Rule } from "./types.js";
-import { writeAtomic, WriteError } from "./write.js";
+import { rewriteFailure } from "./rewrite-failure.js";
+import { writeAtomic } from "./write.js";
 import { writeRefusalSync } from "./workspace/recordings-folder.js";
 
 /** One value replaced (a secret shown masked, an id in full). */
@@ -117,10 +117,7 @@ async function redactFile(file: string, p: Prepared): Promise<RedactResult> {
     await writeAtomic(file, text);
     return { file, replacements, written: true };
   } catch (err) {
-    if (err instanceof RecordingError) return failure(file, err.message, err.rule, err.line, err.column);
-    if (err instanceof WriteError) return failure(file, err.message, "io");
-    if (err instanceof PyJsonParseError) return failure(file, `invalid JSON: ${err.message}`, "json");
-    throw err;
+    return { ...rewriteFailure(file, err), pointers: [] };
   }
 }
 
