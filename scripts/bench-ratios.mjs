@@ -45,6 +45,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
+import { ensureRealTree } from "./bench-trees.mjs";
 
 const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const CORPUS_DIR = "bench-corpus"; // relative to REPO; every process runs with cwd = REPO
@@ -108,42 +109,8 @@ const machine = {
 // ---------------------------------------------------------------------------------------------
 // The real-data tree (as scripts/bench.mjs builds it) and what the rows need from it
 // ---------------------------------------------------------------------------------------------
-function listRecordings(rootRel) {
-  const out = [];
-  const walk = (dir, inRecordings) => {
-    for (const e of fs.readdirSync(path.join(REPO, dir), { withFileTypes: true })) {
-      const rel = path.join(dir, e.name);
-      if (e.isDirectory()) walk(rel, inRecordings || e.name === "recordings");
-      else if (inRecordings && e.name.endsWith(".json")) out.push({ rel, size: fs.statSync(path.join(REPO, rel)).size });
-    }
-  };
-  if (fs.existsSync(path.join(REPO, rootRel))) walk(rootRel, false);
-  return out.sort((a, b) => (a.rel < b.rel ? -1 : 1));
-}
 const readJson = (p) => { try { return JSON.parse(fs.readFileSync(p, "utf8")); } catch { return null; } };
-
-function ensureRealTree() {
-  const dir = path.join(CORPUS_DIR, "real");
-  if (!fs.existsSync(SAMPLES)) {
-    log(`no samples at ${SAMPLES} (../shared is absent; set RECCTL_SAMPLES): the real-data rows are skipped`);
-    return { dir, files: [], manifest: null, error: `n/a (no samples at ${SAMPLES})` };
-  }
-  const manifestPath = path.join(REPO, dir, "corpus-manifest.json");
-  let manifest = readJson(manifestPath);
-  let files = manifest ? listRecordings(dir) : [];
-  const matches = manifest && manifest.source === path.resolve(SAMPLES) && manifest.copies === REAL_COPIES && manifest.files === files.length;
-  if (opts.fresh || !matches) {
-    log(`generating ${dir} from ${SAMPLES} …`);
-    const r = spawnSync(process.execPath, ["scripts/gen-real-tree.mjs", SAMPLES, dir, "--copies", String(REAL_COPIES), "--force"], { cwd: REPO, stdio: ["ignore", "inherit", "inherit"] });
-    if (r.status !== 0) return { dir, files: [], manifest: null, error: `gen-real-tree failed (exit ${r.status})` };
-    manifest = readJson(manifestPath);
-    files = listRecordings(dir);
-  } else {
-    log(`reusing ${dir} (${files.length} recordings; --fresh regenerates)`);
-  }
-  return { dir, files, manifest, error: null };
-}
-const real = ensureRealTree();
+const real = ensureRealTree({ repo: REPO, corpusDir: CORPUS_DIR, samples: SAMPLES, copies: REAL_COPIES, fresh: opts.fresh, log });
 const haveReal = real.files.length > 0;
 
 /**

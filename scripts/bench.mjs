@@ -36,6 +36,7 @@ import os from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { ensureRealTree, listRecordings } from "./bench-trees.mjs";
 
 const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const CORPUS_DIR = "bench-corpus"; // relative to REPO; all commands run with cwd = REPO
@@ -110,33 +111,20 @@ const CORPORA = {
   "30k": { files: 30000, small: true, genArgs: ["--files", "30000", "--small", "--seed", "1"] },
 };
 
-function listRecordings(rootRel) {
-  const out = [];
-  const walk = (dir, inRecordings) => {
-    for (const e of fs.readdirSync(path.join(REPO, dir), { withFileTypes: true })) {
-      const rel = path.join(dir, e.name);
-      if (e.isDirectory()) walk(rel, inRecordings || e.name === "recordings");
-      else if (inRecordings && e.name.endsWith(".json")) out.push({ rel, size: fs.statSync(path.join(REPO, rel)).size });
-    }
-  };
-  if (fs.existsSync(path.join(REPO, rootRel))) walk(rootRel, false);
-  return out.sort((a, b) => (a.rel < b.rel ? -1 : 1));
-}
-
 function ensureCorpus(name) {
   const want = CORPORA[name];
   const dir = path.join(CORPUS_DIR, name);
   const manifestPath = path.join(REPO, dir, "corpus-manifest.json");
   let manifest = null;
   try { manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")); } catch { /* absent or torn: regenerate */ }
-  let files = manifest ? listRecordings(dir) : [];
+  let files = manifest ? listRecordings(REPO, dir) : [];
   const matches = manifest && manifest.seed === 1 && manifest.files === want.files && manifest.profile?.small === want.small && files.length === want.files;
   if (opts.fresh || !matches) {
     log(`${opts.fresh ? "regenerating" : "generating"} ${dir} (${want.genArgs.join(" ")}) …`);
     const r = spawnSync(process.execPath, ["scripts/gen-corpus.mjs", dir, ...want.genArgs, "--force"], { cwd: REPO, stdio: ["ignore", "inherit", "inherit"] });
     if (r.status !== 0) { log(`gen-corpus failed for ${dir} (exit ${r.status})`); process.exit(2); }
     manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8"));
-    files = listRecordings(dir);
+    files = listRecordings(REPO, dir);
   } else {
     log(`reusing ${dir} (${files.length} recordings; --fresh regenerates)`);
   }
@@ -148,29 +136,7 @@ const corpora = { "3k": ensureCorpus("3k"), "30k": ensureCorpus("30k") };
 // The real-data tree: the samples copied 12 times, their quirks kept (scripts/gen-real-tree.mjs)
 const SAMPLES = process.env.RECCTL_SAMPLES ?? path.resolve(REPO, "..", "shared", "samples"); // ../shared/samples beside the checkout
 const REAL_COPIES = 12;
-function ensureRealTree() {
-  const dir = path.join(CORPUS_DIR, "real");
-  if (!fs.existsSync(SAMPLES)) {
-    log(`no samples at ${SAMPLES} (set RECCTL_SAMPLES): the real-data rows are skipped`);
-    return { dir, files: [], manifest: null, error: `n/a (no samples at ${SAMPLES})` };
-  }
-  const manifestPath = path.join(REPO, dir, "corpus-manifest.json");
-  let manifest = null;
-  try { manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")); } catch { /* absent or torn: regenerate */ }
-  let files = manifest ? listRecordings(dir) : [];
-  const matches = manifest && manifest.source === path.resolve(SAMPLES) && manifest.copies === REAL_COPIES && manifest.files === files.length;
-  if (opts.fresh || !matches) {
-    log(`generating ${dir} from ${SAMPLES} …`);
-    const r = spawnSync(process.execPath, ["scripts/gen-real-tree.mjs", SAMPLES, dir, "--copies", String(REAL_COPIES), "--force"], { cwd: REPO, stdio: ["ignore", "inherit", "inherit"] });
-    if (r.status !== 0) return { dir, files: [], manifest: null, error: `gen-real-tree failed (exit ${r.status})` };
-    manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8"));
-    files = listRecordings(dir);
-  } else {
-    log(`reusing ${dir} (${files.length} recordings; --fresh regenerates)`);
-  }
-  return { dir, files, manifest, error: null };
-}
-const real = ensureRealTree();
+const real = ensureRealTree({ repo: REPO, corpusDir: CORPUS_DIR, samples: SAMPLES, copies: REAL_COPIES, fresh: opts.fresh, log });
 /** Removes a tree's result cache (before each run of a "first run" row). */
 const dropCache = (dir) => () => fs.rmSync(path.join(REPO, dir, ".recctl_cache"), { recursive: true, force: true });
 const c3k = corpora["3k"];
