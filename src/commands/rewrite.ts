@@ -53,6 +53,6 @@ export async function runRewrite<O, R>(
     interrupts?.dispose();
   }
   // A run killed mid-write leaves its temporary file beside the recording: --write removes it.
-  printStaleTemps(output, await sweepStaleTemps(await findStaleTemps(foldersOf(found.files)), opts.write), "--write");
+  printStaleTemps(output, await sweepStaleTemps(await findStaleTemps(foldersOf(found.files), found.walked), opts.write), "--write");
   return { found, results: run.results, interruption: run.interruption };
 }

@@ -32,6 +32,16 @@ export interface Discovery {
   missing: string[];
   /** Paths found and left alone (never opened); each is a notice on stderr. */
   skipped: Skipped[];
+  /**
+   * What the walk saw besides recordings, so no folder is read twice: the folders it read in full,
+   * and the temporary files of atomic writes (`*.recctl-tmp-*`) in recordings folders among them.
+   */
+  walked?: WalkedFolders;
+}
+
+export interface WalkedFolders {
+  folders: Set<string>;
+  temps: string[];
 }
 
 /** What kind of file a non-regular entry is, for the notice. */
@@ -88,11 +98,15 @@ interface Walk {
   links: { path: string; name: string; inRecordings: boolean }[];
   /** Which `.json` names to take (all by default): `show` looks for a hash prefix. */
   accept: (name: string) => boolean;
+  walked: WalkedFolders;
 }
 
 function newWalk(accept: (name: string) => boolean = () => true): Walk {
-  return { found: [], skipped: [], seen: new Set(), links: [], accept };
+  return { found: [], skipped: [], seen: new Set(), links: [], accept, walked: { folders: new Set(), temps: [] } };
 }
+
+/** An atomic write's temporary file (core/write.ts names them `<target>.recctl-tmp-<pid>-<hex>`). */
+const TEMP_MARK = ".recctl-tmp-";
 
 function searched(name: string): boolean {
   return !name.startsWith(".") && name !== "node_modules";
@@ -107,7 +121,9 @@ function searched(name: string): boolean {
 async function walk(dir: string, real: string, inRecordings: boolean, w: Walk, viaLink: boolean): Promise<void> {
   if (w.seen.has(real)) return;
   w.seen.add(real);
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [] as Dirent[]);
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => undefined);
+  if (entries === undefined) return;
+  w.walked.folders.add(dir);
   const subdirs: Promise<void>[] = [];
   // Paths are built only for what is kept or entered: a lookup by hash prefix (show, explain)
   // passes over thousands of names it does not want.
@@ -121,6 +137,7 @@ async function walk(dir: string, real: string, inRecordings: boolean, w: Walk, v
     } else if (entry.isSymbolicLink()) {
       w.links.push({ path: dir + sep + name, name, inRecordings });
     } else if (!inRecordings || !name.endsWith(".json") || !w.accept(name)) {
+      if (inRecordings && name.includes(TEMP_MARK) && entry.isFile()) w.walked.temps.push(dir + sep + name);
       continue;
     } else if (entry.isFile()) {
       w.found.push({ path: dir + sep + name, real: real + realSep + name, viaLink });
@@ -162,10 +179,10 @@ async function followLink(path: string, name: string, inRecordings: boolean, w: 
 }
 
 /** The recordings under a directory, by the rule above: its own `recordings` folders, or all. */
-export async function walkRecordings(dir: string, repoRoot: string | null, accept?: (name: string) => boolean): Promise<{ files: string[]; skipped: Skipped[] }> {
+export async function walkRecordings(dir: string, repoRoot: string | null, accept?: (name: string) => boolean): Promise<{ files: string[]; skipped: Skipped[]; walked: WalkedFolders }> {
   const w = newWalk(accept);
   await walkAll(dir, await insideRecordings(dir, repoRoot), w);
-  return { files: unique(w.found), skipped: w.skipped };
+  return { files: unique(w.found), skipped: w.skipped, walked: w.walked };
 }
 
 /** One path per real file (the direct one before a symlink's), sorted. */
@@ -213,7 +230,7 @@ export function emptyRunFails(found: Discovery, allowEmpty: boolean): boolean {
 export async function discover(paths: readonly string[], scope: DiscoverScope): Promise<Discovery> {
   if (paths.length === 0) {
     const walked = await walkRecordings(scope.root, scope.repoRoot);
-    return { files: await excluded(walked.files, scope), skipped: walked.skipped, missing: [] };
+    return { files: await excluded(walked.files, scope), skipped: walked.skipped, missing: [], walked: walked.walked };
   }
   const w = newWalk();
   const streams: string[] = [];
@@ -240,5 +257,5 @@ export async function discover(paths: readonly string[], scope: DiscoverScope): 
       missing.push(p);
     }
   }
-  return { files: await excluded([...new Set(streams), ...unique(w.found)], scope), missing, skipped: w.skipped };
+  return { files: await excluded([...new Set(streams), ...unique(w.found)], scope), missing, skipped: w.skipped, walked: w.walked };
 }

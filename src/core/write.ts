@@ -207,17 +207,23 @@ function isRunning(pid: number): boolean {
   }
 }
 
-/** Temporary files (`*.recctl-tmp-*`) in the given folders, sorted by path. */
-export async function findStaleTemps(dirs: Iterable<string>): Promise<StaleTemp[]> {
+/**
+ * Temporary files (`*.recctl-tmp-*`) in the given folders, sorted by path. A folder discovery
+ * already read in full (`walked`) is not read again: its temporary files are the ones it saw.
+ */
+export async function findStaleTemps(dirs: Iterable<string>, walked?: { folders: ReadonlySet<string>; temps: readonly string[] }): Promise<StaleTemp[]> {
   const found: StaleTemp[] = [];
-  for (const dir of new Set(dirs)) {
+  const stale = (file: string): StaleTemp => {
+    const m = TEMP_NAME.exec(basename(file));
+    const pid = m?.[1] === undefined ? null : Number(m[1]);
+    return { file, pid, inUse: pid !== null && isRunning(pid) };
+  };
+  const wanted = new Set(dirs);
+  for (const file of walked?.temps ?? []) if (wanted.has(dirname(file))) found.push(stale(file));
+  for (const dir of wanted) {
+    if (walked?.folders.has(dir) === true) continue;
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    for (const e of entries) {
-      if (!e.isFile() || !e.name.includes(TEMP_MARK)) continue;
-      const m = TEMP_NAME.exec(e.name);
-      const pid = m?.[1] === undefined ? null : Number(m[1]);
-      found.push({ file: join(dir, e.name), pid, inUse: pid !== null && isRunning(pid) });
-    }
+    for (const e of entries) if (e.isFile() && e.name.includes(TEMP_MARK)) found.push(stale(join(dir, e.name)));
   }
   return found.sort((a, b) => a.file.localeCompare(b.file));
 }

@@ -210,3 +210,27 @@ describe("recctl normalize --json", () => {
     assert.equal(doc.files.find((f) => f.file === MODELS), undefined);
   });
 });
+
+test("a temporary file a killed run left is found by the tree walk itself (no second read of the folder) and by a named file's folder; --write removes it", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recctl-normalize-temps-"));
+  try {
+    fs.cpSync(path.join(FIXTURES, "repo"), dir, { recursive: true });
+    fs.mkdirSync(path.join(dir, ".git"));
+    const folder = path.dirname(path.join(dir, MODELS));
+    // pid 2^22 + 1 is above Linux's pid_max: the run that wrote it has ended.
+    const temp = path.join(folder, "x.json.recctl-tmp-4194305-0a0b0c0d");
+    fs.writeFileSync(temp, "{");
+    const run = (args: string[]): { status: number | null; stderr: string } => {
+      const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+      return { status: r.status, stderr: r.stderr };
+    };
+    const note = /^recctl: note: tests\/integration\/inference\/recordings\/x\.json\.recctl-tmp-4194305-0a0b0c0d: a temporary file left by an interrupted run \(--write removes it\)$/m;
+    assert.match(run(["normalize"]).stderr, note); // the walk over the whole tree
+    assert.match(run(["normalize", MODELS]).stderr, note); // a named file: its folder is read
+    assert.ok(fs.existsSync(temp), "a dry run removes nothing");
+    assert.match(run(["normalize", "--write"]).stderr, /x\.json\.recctl-tmp-4194305-0a0b0c0d: a temporary file left by an interrupted run, removed$/m);
+    assert.ok(!fs.existsSync(temp));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -157,7 +157,7 @@ export async function prune(options: PruneOptions): Promise<PruneResult> {
   const go = options.delete && !refused;
   const control = { repoRoot: gateRoot, interrupts: options.interrupts, ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) };
   const removal = go ? withKept(selected.orphans, await removeOrphans(removable, selected.indexOrphans, ws.root, control)) : null;
-  const temps = await findStaleTemps(foldersOf([...discovery.files, ...scopes.map((s) => s.indexPath)]));
+  const temps = await findStaleTemps(foldersOf([...discovery.files, ...scopes.map((s) => s.indexPath)]), discovery.walked);
 
   return {
     discovery,
