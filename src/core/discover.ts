@@ -42,7 +42,12 @@ export interface Discovery {
 export interface WalkedFolders {
   folders: Set<string>;
   temps: string[];
+  /** The 2025 layout's `index.sqlite` files in recordings folders (prune's legacy scopes). */
+  indexes: string[];
 }
+
+/** The 2025 layout's index of a recordings folder. */
+export const LEGACY_INDEX = "index.sqlite";
 
 /** What kind of file a non-regular entry is, for the notice. */
 function fileType(info: Stats | Dirent): string {
@@ -102,7 +107,7 @@ interface Walk {
 }
 
 function newWalk(accept: (name: string) => boolean = () => true): Walk {
-  return { found: [], skipped: [], seen: new Set(), links: [], accept, walked: { folders: new Set(), temps: [] } };
+  return { found: [], skipped: [], seen: new Set(), links: [], accept, walked: { folders: new Set(), temps: [], indexes: [] } };
 }
 
 /** An atomic write's temporary file (core/write.ts names them `<target>.recctl-tmp-<pid>-<hex>`). */
@@ -138,6 +143,7 @@ async function walk(dir: string, real: string, inRecordings: boolean, w: Walk, v
       w.links.push({ path: dir + sep + name, name, inRecordings });
     } else if (!inRecordings || !name.endsWith(".json") || !w.accept(name)) {
       if (inRecordings && name.includes(TEMP_MARK) && entry.isFile()) w.walked.temps.push(dir + sep + name);
+      else if (inRecordings && name === LEGACY_INDEX && entry.isFile()) w.walked.indexes.push(dir + sep + name);
       continue;
     } else if (entry.isFile()) {
       w.found.push({ path: dir + sep + name, real: real + realSep + name, viaLink });
@@ -169,6 +175,7 @@ async function followLink(path: string, name: string, inRecordings: boolean, w: 
     if (real !== undefined) await walk(path, real, inRecordings || name === RECORDINGS, w, true);
     return;
   }
+  if (inRecordings && name === LEGACY_INDEX && info.isFile()) w.walked.indexes.push(path);
   if (!name.endsWith(".json") || !inRecordings || !w.accept(name)) return;
   if (!info.isFile()) {
     w.skipped.push({ path, reason: notRegular(info) });

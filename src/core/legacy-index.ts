@@ -125,7 +125,11 @@ export function legacyResponsePath(dir: string, responseFile: string): string {
 }
 
 export async function checkLegacyIndex(indexPath: string): Promise<LegacyIndexReport> {
-  const index = await readLegacyIndex(indexPath);
+  return checkReadIndex(await readLegacyIndex(indexPath));
+}
+
+/** `checkLegacyIndex` on an index already read (prune reads each index once). */
+export async function checkReadIndex(index: LegacyIndex): Promise<LegacyIndexReport> {
   const responsesDir = path.join(index.dir, "responses");
 
   const named = new Set<string>();

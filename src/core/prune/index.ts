@@ -112,7 +112,7 @@ export async function prune(options: PruneOptions): Promise<PruneResult> {
   const repoRoot: RepoRoot = ws.repo;
   // The write gate judges by the repository holding the tree (--repo-root only says where tests resolve).
   const gateRoot = ws.recordingsBelow;
-  const scopes = await findLegacyIndexes(options.paths, ws, discovery.files, gateRoot);
+  const scopes = await findLegacyIndexes(options.paths, ws, discovery.files, gateRoot, discovery.walked);
   const [scans, legacy] = await Promise.all([scanRecordings(discovery.files, rules), judgeLegacy(scopes)]);
 
   const readable = scans.filter((s): s is ScannedRecording => !isUnreadable(s));

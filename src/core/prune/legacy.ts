@@ -4,7 +4,8 @@
  * which rows go with a removed file. sql.js is loaded only when an index exists.
  */
 import { stat } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, resolve, sep } from "node:path";
+import type { WalkedFolders } from "../discover.js";
 import type { LegacyIndex, LegacyIndexReport } from "../legacy-index.js";
 import type { Workspace } from "../workspace/index.js";
 import { dirInRecordings, fileInRecordings } from "../workspace/recordings-folder.js";
@@ -29,12 +30,20 @@ async function globIndexes(cwd: string, repoRoot: string | null): Promise<string
  * The legacy indexes under the searched paths (as `discover` reads them: none means `--root`),
  * and those beside any `responses/` folder a searched file lies in.
  */
-export async function findLegacyIndexes(paths: readonly string[], ws: Pick<Workspace, "root" | "cwd">, files: readonly string[], repoRoot: string | null): Promise<LegacyScope[]> {
+export async function findLegacyIndexes(
+  paths: readonly string[],
+  ws: Pick<Workspace, "root" | "cwd">,
+  files: readonly string[],
+  repoRoot: string | null,
+  walked?: Pick<WalkedFolders, "folders" | "indexes">,
+): Promise<LegacyScope[]> {
   const scopes = new Map<string, boolean>();
   const searched = paths.length === 0 ? [ws.root] : paths.map((p) => (isAbsolute(p) ? p : resolve(ws.cwd, p)));
+  // A folder discovery walked is not walked again: its indexes are the ones the walk saw.
+  const seen = (dir: string): string[] => (walked?.indexes ?? []).filter((i) => i.startsWith(dir.endsWith(sep) ? dir : `${dir}${sep}`) && fileInRecordings(i, repoRoot));
   for (const p of searched) {
     const info = await stat(p).catch(() => undefined);
-    if (info?.isDirectory()) for (const i of await globIndexes(p, repoRoot)) scopes.set(i, true);
+    if (info?.isDirectory()) for (const i of walked?.folders.has(p) === true ? seen(p) : await globIndexes(p, repoRoot)) scopes.set(i, true);
     else if (info?.isFile() && basename(p) === "index.sqlite" && fileInRecordings(p, repoRoot)) scopes.set(p, true);
   }
   const besides = new Set<string>();
@@ -101,8 +110,9 @@ export async function judgeLegacy(scopes: readonly LegacyScope[]): Promise<Legac
   const legacy = await import("../legacy-index.js");
   for (const { indexPath, rowsInScope } of scopes) {
     try {
-      const report = await legacy.checkLegacyIndex(indexPath);
+      // Opened once: the rows serve both the check and what a deletion would take along.
       const index = await legacy.readLegacyIndex(indexPath);
+      const report = await legacy.checkReadIndex(index);
       const deletable = rowsToDelete(index, report, legacy.legacyResponsePath);
       for (const [file, rowHashes] of deletable.byFile) found.rowsByFile.set(file, { indexPath: report.indexPath, rowHashes });
       for (const u of report.unindexed) found.unindexed.add(u.file);
