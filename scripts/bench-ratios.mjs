@@ -231,6 +231,14 @@ const ROWS = [
     b: { ...ajv(`${real.dir}/**/recordings/**/*.json`), ok: [0, 1], check: ajvReported(real.files.length) },
     cpuRow: { id: "validate-tree-cpu", work: "CPU (user + sys) of `validate --no-cache`, real tree", anchor: "ajv-cli CPU, same runs" },
   }),
+  // Issue 18's budget: the guard's switchable rules (stale-type, infra-id) against a run without
+  // them, same tree, interleaved. The secret scan is an error rule and cannot be switched off:
+  // its cost shows in the cold-tree row against the baseline build (README, Speed).
+  needsReal({
+    id: "guard-cost", work: "`validate --no-cache`, real tree, every rule", anchor: "the same with `--ignore stale-type --ignore infra-id`", goal: { op: "le", value: 1.1 }, runs: treeRuns,
+    a: { ...recctl("validate", "--no-cache", "--root", real.dir), ok: [0, 1] },
+    b: { ...recctl("validate", "--no-cache", "--ignore", "stale-type", "--ignore", "infra-id", "--root", real.dir), ok: [0, 1] },
+  }),
   needsReal({
     id: "list", work: "`list` table, real tree", anchor: "`jq -r '[.test_id, .request.body.model] \\| @tsv'`", goal: { op: "ge", value: 1.5 }, runs: treeRuns,
     a: recctl("list", "--root", real.dir),
