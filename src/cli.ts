@@ -190,8 +190,10 @@ export function buildProgram(sink: ExitSink, makeOutput: (color: boolean) => Pro
       `
 Settings: command line > config ([tool.recctl] in pyproject.toml, or recctl.toml) > default; \`recctl config\` shows them.
           Every boolean option also has a --no-… form, which undoes the config's setting.
-Exit codes: 0 success / nothing found, 1 findings (invalid files, differences, orphans with --check),
-            2 usage or I/O errors (bad arguments, unreadable files, no recording matches a reference, no recordings at all).`,
+Exit codes: 0 success, 1 findings (invalid files, differences, orphans or changes with --check),
+            2 usage or I/O errors (bad arguments, unreadable files, no recording matches a reference,
+              no recordings at all unless --allow-empty),
+            130 a --write/--delete run stopped by SIGINT/SIGTERM (every file whole; rerun to finish).`,
     );
   declare(program, GLOBAL);
 
