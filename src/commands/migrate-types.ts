@@ -6,7 +6,7 @@
  */
 import { emptyRunFails } from "../core/discover.js";
 import type { CommonOptions, Outcome } from "../options.js";
-import { isMigrateTypesFailure, migrateTypesMany, migrateTypesUntilInterrupted, type TypeMapping } from "../core/migrate-types.js";
+import { isMigrateTypesFailure, MIGRATE_TYPES_TASK, type TypeMapping } from "../core/migrate-types.js";
 import { reporterFor } from "../report/index.js";
 import { runRewrite } from "./rewrite.js";
 
@@ -18,7 +18,7 @@ export interface MigrateTypesCommandOptions extends CommonOptions {
 }
 
 export async function migrateTypesCommand(opts: MigrateTypesCommandOptions): Promise<Outcome> {
-  const run = await runRewrite(opts, "migrate-types", { many: migrateTypesMany, untilInterrupted: migrateTypesUntilInterrupted }, () => ({
+  const run = await runRewrite(opts, "migrate-types", MIGRATE_TYPES_TASK, () => ({
     mappings: opts.mappings,
     write: opts.write,
     repoRoot: opts.workspace.recordingsBelow,

@@ -6,7 +6,7 @@
  */
 import { emptyRunFails } from "../core/discover.js";
 import type { CommonOptions, Outcome } from "../options.js";
-import { isNormalizeFailure, normalizeMany, normalizeUntilInterrupted, wouldChange } from "../core/normalize.js";
+import { isNormalizeFailure, NORMALIZE_TASK, wouldChange } from "../core/normalize.js";
 import { reporterFor } from "../report/index.js";
 import type { NormalizeMode } from "../report/normalize.js";
 import { runRewrite } from "./rewrite.js";
@@ -18,11 +18,7 @@ export interface NormalizeCommandOptions extends CommonOptions {
 }
 
 export async function normalizeCommand(opts: NormalizeCommandOptions): Promise<Outcome> {
-  // The gate's repository matters only when writing (a dry run writes nothing).
-  const run = await runRewrite(opts, "normalize", { many: normalizeMany, untilInterrupted: normalizeUntilInterrupted }, () => ({
-    write: opts.write,
-    repoRoot: opts.write ? opts.workspace.recordingsBelow : null,
-  }));
+  const run = await runRewrite(opts, "normalize", NORMALIZE_TASK, () => ({ write: opts.write, repoRoot: opts.workspace.recordingsBelow }));
   if (run === null) return "error";
   const { found, results, interruption } = run;
   const mode: NormalizeMode = opts.write ? "write" : opts.check ? "check" : "dry-run";

@@ -8,7 +8,7 @@
 import { emptyRunFails } from "../core/discover.js";
 import type { CommonOptions, Outcome } from "../options.js";
 import { allowListFrom } from "../core/guard/secrets-config.js";
-import { isRedactFailure, redactMany, redactUntilInterrupted } from "../core/redact.js";
+import { isRedactFailure, REDACT_TASK } from "../core/redact.js";
 import { rulesTask } from "../core/rules/detect.js";
 import { reporterFor } from "../report/index.js";
 import { runRewrite } from "./rewrite.js";
@@ -22,7 +22,7 @@ export interface RedactCommandOptions extends CommonOptions {
 
 export async function redactCommand(opts: RedactCommandOptions): Promise<Outcome> {
   const { workspace } = opts;
-  const run = await runRewrite(opts, "redact", { many: redactMany, untilInterrupted: redactUntilInterrupted }, async () => ({
+  const run = await runRewrite(opts, "redact", REDACT_TASK, async () => ({
     secrets: opts.secrets,
     write: opts.write,
     repoRoot: workspace.recordingsBelow,

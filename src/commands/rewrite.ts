@@ -7,20 +7,12 @@
  */
 import type { Discovery } from "../core/discover.js";
 import { watchInterrupts, type Interruption, type UntilInterrupted } from "../core/io/interrupt.js";
-import type { RunControl } from "../core/parallel.js";
+import { runParallel, runParallelUntil, type TaskModule } from "../core/parallel.js";
 import { findStaleTemps, foldersOf, sweepStaleTemps } from "../core/write.js";
 import type { CommonOptions } from "../options.js";
 import { printDiscovery } from "../report/output.js";
 import { printStaleTemps, progressPrinter } from "../report/write.js";
 import { refusesStream } from "./streams.js";
-
-/** A rewriting task's two entry points (core/normalize.ts, core/migrate-types.ts, core/redact.ts). */
-export interface RewriteTask<O, R> {
-  /** Every file, in parallel (a dry run). */
-  many(files: readonly string[], options: O): Promise<R[]>;
-  /** Rewrites until done or interrupted. */
-  untilInterrupted(files: readonly string[], options: O, control: RunControl): Promise<UntilInterrupted<R>>;
-}
 
 export interface RewriteRun<R> {
   found: Discovery;
@@ -29,13 +21,14 @@ export interface RewriteRun<R> {
 }
 
 /**
- * Runs `task` over the recordings `opts.paths` name; null (after one line on stderr) when a
+ * Runs `task` (the worker task of core/normalize.ts, core/migrate-types.ts or core/redact.ts)
+ * over the recordings `opts.paths` name, on every core; null (after one line on stderr) when a
  * `--write` run is given a stream. `options` is asked once discovery is done.
  */
 export async function runRewrite<O, R>(
   opts: CommonOptions & { paths: readonly string[]; write: boolean },
   command: string,
-  task: RewriteTask<O, R>,
+  task: TaskModule<O, R>,
   options: () => O | Promise<O>,
 ): Promise<RewriteRun<R> | null> {
   const { output, workspace } = opts;
@@ -47,8 +40,8 @@ export async function runRewrite<O, R>(
     found = await workspace.discover(opts.paths);
     printDiscovery(output, found, opts.paths, opts.root, workspace.allowEmpty);
     const o = await options();
-    if (interrupts === null) run = { results: await task.many(found.files, o), interruption: null };
-    else run = await task.untilInterrupted(found.files, o, { interrupts, onProgress: progressPrinter(output, command) });
+    if (interrupts === null) run = { results: await runParallel(found.files, o, task), interruption: null };
+    else run = await runParallelUntil(found.files, o, task, { interrupts, onProgress: progressPrinter(output, command) });
   } finally {
     interrupts?.dispose();
   }

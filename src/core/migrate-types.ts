@@ -8,15 +8,11 @@
  */
 import { visit } from "jsonc-parser";
 import { requestHash } from "./hash.js";
-import type { UntilInterrupted } from "./io/interrupt.js";
-import { runParallel, runParallelUntil, type RunControl } from "./parallel.js";
 import { exactRequest, parseRecordingText, readRecordingSync, type Recording } from "./recording.js";
 import { NEWEST_ERA } from "./rules/eras.js";
 import { topLevelSpans } from "./spans.js";
 import { isFileFailure, type FileFailure } from "./types.js";
-import { rewriteFailure } from "./rewrite-failure.js";
-import { writeAtomic } from "./write.js";
-import { writeRefusalSync } from "./workspace/recordings-folder.js";
+import { rewriteFailure, writeInside } from "./rewrite.js";
 
 /** `<old>=<new>`: `__type__` values equal to `old` or starting with `old.` get `new` instead. */
 export interface TypeMapping {
@@ -154,11 +150,8 @@ async function migrateFile(file: string, options: MigrateTypesTaskOptions): Prom
       return { file, error: "rewriting __type__ would change the request hash (left untouched)", rule: "name-hash", line: null, column: null };
     }
     if (!options.write) return { file, rewrites: plan.rewrites, written: false };
-    // Asked right before the write: a file (or its real path) outside the recordings folders is left alone.
-    const refused = writeRefusalSync(file, options.repoRoot);
-    if (refused !== null) return { file, error: refused, rule: "io", line: null, column: null };
-    await writeAtomic(file, plan.text);
-    return { file, rewrites: plan.rewrites, written: true };
+    const refused = await writeInside(file, plan.text, options.repoRoot);
+    return refused === null ? { file, rewrites: plan.rewrites, written: true } : { file, error: refused, rule: "io", line: null, column: null };
   } catch (err) {
     return rewriteFailure(file, err);
   }
@@ -169,13 +162,5 @@ export async function prepareTask(options: MigrateTypesTaskOptions): Promise<(fi
   return (file) => migrateFile(file, options);
 }
 
-const TASK = { url: new URL(import.meta.url), prepare: prepareTask };
-
-export async function migrateTypesMany(files: readonly string[], options: MigrateTypesTaskOptions): Promise<MigrateTypesResult[]> {
-  return runParallel(files, options, TASK);
-}
-
-/** Rewrites the files that need it, until done or interrupted (every file whole either way). */
-export async function migrateTypesUntilInterrupted(files: readonly string[], options: MigrateTypesTaskOptions, control: RunControl): Promise<UntilInterrupted<MigrateTypesResult>> {
-  return runParallelUntil(files, options, TASK, control);
-}
+/** The task worker threads run (commands/rewrite.ts spreads it over the files). */
+export const MIGRATE_TYPES_TASK = { url: new URL(import.meta.url), prepare: prepareTask };

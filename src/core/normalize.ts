@@ -8,15 +8,11 @@
  * cannot decide, goes through the exact `PyValue` parse, which is also what a rewrite prints.
  */
 import { isRecorderFormatted, proveFormatted, type FormatProof } from "./format.js";
-import type { UntilInterrupted } from "./io/interrupt.js";
-import { runParallel, runParallelUntil, type RunControl } from "./parallel.js";
 import { recorderFormat } from "./pydumps.js";
 import { parseExact, type PyDict, type PyValue } from "./pyjson.js";
 import { isObject, readRecordingSync, type NameHash, type Recording } from "./recording.js";
 import { isFileFailure, type FileFailure } from "./types.js";
-import { rewriteFailure } from "./rewrite-failure.js";
-import { writeAtomic } from "./write.js";
-import { writeRefusalSync } from "./workspace/recordings-folder.js";
+import { rewriteFailure, writeInside } from "./rewrite.js";
 
 // ---------------------------------------------------------------------------------------------
 // The rules
@@ -308,11 +304,8 @@ async function normalizeFile(file: string, options: NormalizeTaskOptions): Promi
     if (!options.write) return { ...assessNormalization(rec), written: false };
     const { text, ...assessment } = planNormalization(rec);
     if (text === rec.text) return { ...assessment, written: false };
-    // Asked right before the write: a file (or its real path) outside the recordings folders is left alone.
-    const refused = options.repoRoot === null ? null : writeRefusalSync(file, options.repoRoot);
-    if (refused !== null) return { file, error: refused, rule: "io", line: null, column: null };
-    await writeAtomic(file, text);
-    return { ...assessment, written: true };
+    const refused = await writeInside(file, text, options.repoRoot);
+    return refused === null ? { ...assessment, written: true } : { file, error: refused, rule: "io", line: null, column: null };
   } catch (err) {
     return rewriteFailure(file, err);
   }
@@ -323,14 +316,5 @@ export async function prepareTask(options: NormalizeTaskOptions): Promise<(file:
   return (file) => normalizeFile(file, options);
 }
 
-const TASK = { url: new URL(import.meta.url), prepare: prepareTask };
-
-/** Assesses every file (a dry run, `--check`). */
-export async function normalizeMany(files: readonly string[], options: NormalizeTaskOptions): Promise<NormalizeResult[]> {
-  return runParallel(files, options, TASK);
-}
-
-/** Rewrites the files that need it, until done or interrupted (every file whole either way). */
-export async function normalizeUntilInterrupted(files: readonly string[], options: NormalizeTaskOptions, control: RunControl): Promise<UntilInterrupted<NormalizeResult>> {
-  return runParallelUntil(files, options, TASK, control);
-}
+/** The task worker threads run (commands/rewrite.ts spreads it over the files). */
+export const NORMALIZE_TASK = { url: new URL(import.meta.url), prepare: prepareTask };

@@ -7,17 +7,13 @@
  * file where a value takes part in the hash is refused whole, naming the pointers, nothing written.
  */
 import { requestHash } from "./hash.js";
-import type { UntilInterrupted } from "./io/interrupt.js";
-import { runParallel, runParallelUntil, type RunControl } from "./parallel.js";
 import { exactRequest, parseRecordingText, readRecordingSync, type Recording } from "./recording.js";
 import { rulesFromTask } from "./rules/detect.js";
 import type { Era } from "./rules/eras.js";
 import { maskToken, placeholderFor, secretFindings, secretsPolicy, type SecretFinding, type SecretRule } from "./guard/secrets.js";
 import type { SecretsAllowList } from "./guard/secrets-config.js";
 import type { Rule } from "./types.js";
-import { rewriteFailure } from "./rewrite-failure.js";
-import { writeAtomic } from "./write.js";
-import { writeRefusalSync } from "./workspace/recordings-folder.js";
+import { rewriteFailure, writeInside } from "./rewrite.js";
 
 /** One value replaced (a secret shown masked, an id in full). */
 export interface Replacement {
@@ -112,10 +108,8 @@ async function redactFile(file: string, p: Prepared): Promise<RedactResult> {
       placeholder: placeholderFor(f.kind, f.value),
     }));
     if (!options.write) return { file, replacements, written: false };
-    const refused = writeRefusalSync(file, options.repoRoot);
-    if (refused !== null) return failure(file, refused, "io");
-    await writeAtomic(file, text);
-    return { file, replacements, written: true };
+    const refused = await writeInside(file, text, options.repoRoot);
+    return refused === null ? { file, replacements, written: true } : failure(file, refused, "io");
   } catch (err) {
     return { ...rewriteFailure(file, err), pointers: [] };
   }
@@ -128,13 +122,5 @@ export async function prepareTask(options: RedactTaskOptions): Promise<(file: st
   return (file) => redactFile(file, prepared);
 }
 
-const TASK = { url: new URL(import.meta.url), prepare: prepareTask };
-
-export async function redactMany(files: readonly string[], options: RedactTaskOptions): Promise<RedactResult[]> {
-  return runParallel(files, options, TASK);
-}
-
-/** Rewrites the files that need it, until done or interrupted (every file whole either way). */
-export async function redactUntilInterrupted(files: readonly string[], options: RedactTaskOptions, control: RunControl): Promise<UntilInterrupted<RedactResult>> {
-  return runParallelUntil(files, options, TASK, control);
-}
+/** The task worker threads run (commands/rewrite.ts spreads it over the files). */
+export const REDACT_TASK = { url: new URL(import.meta.url), prepare: prepareTask };
