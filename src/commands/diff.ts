@@ -5,7 +5,7 @@ import type { CommonOptions, Outcome } from "../options.js";
 import { diffRecordings, diffSide, IgnoreError, markHashRelevant, parseIgnore, type DiffOptions } from "../core/diff/index.js";
 import { type RulesChoice, type RulesInUse } from "../core/rules/detect.js";
 import { hasherOf } from "../core/hash.js";
-import { isStreamPath } from "../core/read.js";
+import { isStdin, isStreamPath } from "../core/read.js";
 import type { Workspace } from "../core/workspace/index.js";
 import { exactRequest, failureOf, isObject, readRecording, RecordingError, type Recording } from "../core/recording.js";
 import type { InputFailure } from "../core/types.js";
@@ -63,8 +63,7 @@ export async function diffCommand(opts: DiffCommandOptions): Promise<Outcome> {
     return "error";
   }
   // Standard input holds one document: `diff - -` would compare it with itself.
-  const stdin = (ref: string): boolean => ref === "-" || ref === "/dev/stdin";
-  if (stdin(opts.a) && stdin(opts.b)) {
+  if (isStdin(opts.a) && isStdin(opts.b)) {
     output.err("recctl: diff: both sides read standard input, which holds one recording; give one side as a file (or use <(…) for each)");
     return "error";
   }

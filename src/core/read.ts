@@ -50,13 +50,18 @@ export class ReadError extends Error {
 /** Standard input, as a path argument. */
 export const STDIN = "-";
 
+/** Standard input by either of its names (`-`, `/dev/stdin`). */
+export function isStdin(path: string): boolean {
+  return path === STDIN || path === "/dev/stdin";
+}
+
 /**
  * A path that names a stream rather than a file: `-` (standard input), and the descriptors a
  * shell passes for process substitution (`/dev/fd/N`, `/proc/self/fd/N`, `/dev/stdin`). They are
  * pipes, so they can be read once only, and they are read whatever their file type.
  */
 export function isStreamPath(path: string): boolean {
-  return path === STDIN || path === "/dev/stdin" || /^\/(?:dev|proc\/self)\/fd\/\d+$/.test(path);
+  return isStdin(path) || /^\/(?:dev|proc\/self)\/fd\/\d+$/.test(path);
 }
 
 /** Streams already read in this thread: a second read of `-` gets the same bytes, not nothing. */

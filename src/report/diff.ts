@@ -3,6 +3,8 @@
  * (texts as word diffs), and a verdict. Without colour, words are marked like `wdiff`/`git diff
  * --word-diff=plain`: `[-removed-]{+added+}`.
  */
+import { isAbsolute } from "node:path";
+import { isStreamPath } from "../core/read.js";
 import type { RulesInUse } from "../core/rules/detect.js";
 import { rulesJson, rulesLine } from "./rules.js";
 import type { ChalkInstance } from "chalk";
@@ -53,7 +55,7 @@ const TEXT_DIFF_TIMEOUT = 200;
 /** How two vectors (embeddings) differ, in a few words rather than numbers by the thousand. */
 /** git's `a/<path>` for a relative path; an absolute path or a stream (`-`, `/dev/fd/63`) as it is, not `a//dev/fd/63`. */
 function sideLabel(side: "a" | "b", path: string): string {
-  return path.startsWith("/") || path === "-" ? path : `${side}/${path}`;
+  return isAbsolute(path) || isStreamPath(path) ? path : `${side}/${path}`;
 }
 
 function vectorChange(a: readonly number[], b: readonly number[]): string {
