@@ -4,6 +4,7 @@
  * the collection errors that make the list partial. A partial list must never read as "these
  * tests are gone", so everything that shows an error is kept as data for the judge.
  */
+import { plural } from "./plural.js";
 
 /** What one or more manifests say. */
 export interface Manifest {
@@ -108,10 +109,6 @@ function toPosix(p: string): string {
 function nodeId(id: string): string {
   const sep = id.indexOf("::");
   return sep === -1 ? toPosix(id) : toPosix(id.slice(0, sep)) + id.slice(sep);
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 interface TextState {

@@ -14,6 +14,7 @@ import { basename, dirname, join } from "node:path";
 import { failsCheck, isReal, type ChangesError, type ChangesResult, type FileChange, type Reversion } from "../core/changes/index.js";
 import { located, printJson, type Output } from "./output.js";
 import type { Reporters } from "./index.js";
+import { plural } from "../core/plural.js";
 
 export interface ChangesReport {
   result: ChangesResult;
@@ -21,10 +22,6 @@ export interface ChangesReport {
   reversion: Reversion | null;
   /** With --check: whether noise-only modifications fail too. */
   check: { strict: boolean } | null;
-}
-
-function plural(n: number, word: string, many = `${word}s`): string {
-  return `${n} ${n === 1 ? word : many}`;
 }
 
 function realCount(result: ChangesResult): number {

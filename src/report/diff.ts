@@ -16,6 +16,7 @@ import { isVector, type Change, type Comparison, type RecordingDiff, type Respon
 import type { InputFailure } from "../core/types.js";
 import { failuresJson, printFailures, printJson, type Output } from "./output.js";
 import type { Reporters } from "./index.js";
+import { plural } from "../core/plural.js";
 
 export interface DiffReport {
   a: string;
@@ -272,10 +273,6 @@ function renderChange(change: Change, label: string, bare: boolean, asText: bool
 
 // ---------------------------------------------------------------------------------------------
 // Report
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
 
 const COMPARED: Record<Comparison, string> = {
   answers: "reassembled answers",

@@ -4,6 +4,7 @@ import type { RecordingSummary } from "../core/summary.js";
 import type { FileFailure } from "../core/types.js";
 import { failuresJson, printFailures, printJson, type Output } from "./output.js";
 import type { Reporters } from "./index.js";
+import { plural } from "../core/plural.js";
 
 export type GroupBy = "test" | "model" | "endpoint" | "none";
 
@@ -87,8 +88,6 @@ export function fit(widths: readonly number[], columns: number | null): number[]
   }
   return out;
 }
-
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 function text(output: Output, { rows, failures, groupBy: by, notRecordings, filteredOut }: ListReport): void {
   const c = output.color;

@@ -10,6 +10,7 @@ import type { Interruption } from "../core/io/interrupt.js";
 import { failuresJson, located, printJson, type Output } from "./output.js";
 import { printInterruption } from "./write.js";
 import type { Reporters } from "./index.js";
+import { plural } from "../core/plural.js";
 
 /** What `migrate-types` hands its reporter. */
 export interface MigrateTypesReport {
@@ -56,8 +57,6 @@ export function prefixCounts(results: readonly MigrateTypesResult[]): { from: st
   }
   return [...counts.values()].sort((a, b) => b.count - a.count || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
 }
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 function describeFailure(output: Output, f: MigrateTypesFailure): string {
   return `recctl: ${located(output, f.file, f.line, f.column)}: ${f.error}${f.error.includes("left untouched") ? "" : " (left untouched)"}`;

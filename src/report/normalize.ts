@@ -14,6 +14,7 @@ import type { Interruption } from "../core/io/interrupt.js";
 import { failuresJson, printJson, type Output } from "./output.js";
 import { printInterruption } from "./write.js";
 import type { Reporters } from "./index.js";
+import { plural } from "../core/plural.js";
 
 export type NormalizeMode = "dry-run" | "check" | "write";
 
@@ -74,10 +75,6 @@ function describeFailure(output: Output, f: NormalizeFailure): string {
   const loc = f.line === null ? "" : `:${f.line}:${f.column ?? 1}`;
   const untouched = /left (untouched|alone)/.test(f.error) ? "" : " (left untouched)";
   return `recctl: ${output.path(f.file)}${loc}: ${f.error}${untouched}`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 function text(output: Output, { results, mode, interruption }: NormalizeReport): void {

@@ -8,10 +8,7 @@ import type { RepoRootSource } from "../core/repo-root.js";
 import { failuresJson, printJson, type Output } from "./output.js";
 import type { Reporters } from "./index.js";
 import { printStaleTemps } from "./write.js";
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
+import { plural } from "../core/plural.js";
 
 export function reasonCounts(result: PruneResult): Record<OrphanReason, number> {
   const counts = Object.fromEntries(ORPHAN_REASONS.map((r) => [r, 0])) as Record<OrphanReason, number>;

@@ -10,6 +10,7 @@ import type { Interruption } from "../core/io/interrupt.js";
 import { located, printJson, type Output } from "./output.js";
 import { printInterruption } from "./write.js";
 import type { Reporters } from "./index.js";
+import { plural } from "../core/plural.js";
 
 /** What `redact` hands its reporter. */
 export interface RedactReport {
@@ -44,8 +45,6 @@ export function summarize(results: readonly RedactResult[]): RedactSummary {
     errors: failed.length - refused,
   };
 }
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 function describeFailure(output: Output, f: RedactFailure): string {
   return `recctl: ${located(output, f.file, f.line, f.column)}: ${f.error}${f.error.includes("nothing written") || f.error.includes("left untouched") ? "" : " (left untouched)"}`;

@@ -12,6 +12,7 @@ import { failuresJson, printJson, type Output } from "./output.js";
 import { rulesJson, rulesLine } from "./rules.js";
 import { printInterruption } from "./write.js";
 import type { Reporters } from "./index.js";
+import { plural } from "../core/plural.js";
 
 /** What `rehash` hands its reporter. */
 export interface RehashReport {
@@ -50,8 +51,6 @@ export function summarize(plan: RehashPlan): RehashSummary {
     skipped: plan.skipped.length,
   };
 }
-
-const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
 
 function text(output: Output, { plan, rules, applied }: RehashReport): void {
   const c = output.color;

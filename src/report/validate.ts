@@ -6,6 +6,7 @@ import type { RulesInUse } from "../core/rules/detect.js";
 import { rulesJson, rulesLine } from "./rules.js";
 import { printSarif } from "./sarif.js";
 import type { Reporters } from "./index.js";
+import { plural } from "../core/plural.js";
 
 /** What `validate` hands its reporter. */
 export interface ValidateReport {
@@ -97,7 +98,6 @@ function json(output: Output, { reports, rules }: ValidateReport): void {
 /** Formats whose stdout is a machine's (github, sarif) give the count on stderr. */
 function printCount(output: Output, reports: readonly FileReport[]): void {
   const s = summarize(reports);
-  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
   output.err(`recctl validate: ${plural(s.files, "file")}, ${s.invalid} invalid, ${plural(s.warnings, "warning")}`);
 }
 

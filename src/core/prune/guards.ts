@@ -8,6 +8,7 @@ import { isErrored, splitTestId, testFileOf, type Manifest } from "../collected.
 import type { Existence, ScannedRecording } from "./judge.js";
 import { deletionLimit, formatMaxDelete, type MaxDelete } from "./max-delete.js";
 import type { Orphan } from "./plan.js";
+import { plural } from "../plural.js";
 
 export const GUARD_NAMES = [
   "missing-paths",
@@ -40,10 +41,6 @@ export interface GuardInput {
   missingPaths: readonly string[];
   allowPartial: boolean;
   maxDelete: MaxDelete;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 function noTestFileResolves(input: GuardInput): Guard | null {
