@@ -18,7 +18,7 @@ import { RULES_SOURCES } from "../../src/core/rules/detect.js";
 import { ERAS } from "../../src/core/rules/eras.js";
 import { VERDICT_STATUSES } from "../../src/core/rules/verdict.js";
 import { ERROR_RULES, WARNING_RULES } from "../../src/core/types.js";
-import { FIXTURES, fixtureCopy, recctl, REPO, tempDir, type RunResult } from "./run.js";
+import { FIXTURES, fixtureCopy, git, recctl, REPO, tempDir, type RunResult } from "./run.js";
 
 const SCHEMAS = join(REPO, "schemas", "output");
 const COMMANDS = ["validate", "hash", "list", "show", "reassemble", "diff", "prune", "normalize", "changes", "explain", "rehash", "config", "migrate-types", "redact"] as const;
@@ -57,10 +57,6 @@ const CURRENT = join(SAMPLES, "current", "tests", "integration");
 const CHAT = join(CURRENT, "common", "recordings", "b2c646582d0a4d9d8986789261c0d630d5b604ee6291cf8aa3d44ab761f2c676.json");
 const hasGit = spawnSync("git", ["--version"]).status === 0;
 
-function git(cwd: string, ...args: string[]): void {
-  const r = spawnSync("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", "-c", "commit.gpgsign=false", ...args], { cwd, encoding: "utf8" });
-  assert.equal(r.status, 0, r.stderr);
-}
 
 /** A tree with one recordings folder holding `files` (name → text). */
 function tree(t: { after: (fn: () => void) => void }, files: Record<string, string>): string {

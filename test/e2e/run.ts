@@ -59,3 +59,25 @@ export function hashRow<T>(r: RunResult | { stdout: string }): T {
   if (row === undefined || doc.hashes?.length !== 1) throw new Error(`expected one hash row, got: ${r.stdout}`);
   return row;
 }
+
+/** Runs git in `cwd` with a fixed identity and no signing; fails the test when git does. */
+export function git(cwd: string, ...args: string[]): string {
+  const r = spawnSync("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", "-c", "commit.gpgsign=false", ...args], { cwd, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** One finding of `validate --json` (SPEC shape; schemas/output/validate.schema.json). */
+export interface ValidateFinding {
+  pointer: string;
+  line: number;
+  column: number;
+  message: string;
+  rule: string;
+}
+
+/** `validate --json`, as the tests read it. */
+export interface ValidateDoc {
+  summary: { files: number; valid: number; invalid: number; warnings: number };
+  files: { file: string; valid: boolean; errors: ValidateFinding[]; warnings: ValidateFinding[] }[];
+}

@@ -12,7 +12,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { FIXTURES, recctl, tempDir } from "./run.js";
+import { FIXTURES, git, recctl, tempDir, type ValidateDoc, type ValidateFinding } from "./run.js";
 import { plantedAwsSecret, plantedPrivateKey, plantedTokens, rand } from "../helpers/secret-tokens.js";
 
 const T = "tests/integration";
@@ -22,11 +22,6 @@ const TOOL_ARGS_FILE = `${T}/responses/recordings/1e171766576921b1462c0773e012b6
 const URL_FILE = `${T}/inference/recordings/0a2adfcbd0a23b2d7713b678c5fbf3eff74e4fbf0d1de5740bb983492bea9a2d.json`;
 const WATSONX_FILE = `${T}/responses/recordings/models-db6488b384fe6067ad6e601d23843e2fee0525bebe03ffb49ff273cd1f234213-c99eb79a.json`;
 
-function git(cwd: string, ...args: string[]): string {
-  const r = spawnSync("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", ...args], { cwd, encoding: "utf8" });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout;
-}
 
 const hasPython = spawnSync("python3", ["-c", "pass"]).status === 0;
 
@@ -100,17 +95,8 @@ function plantedTree(t: { after: (fn: () => void) => void }): { dir: string; pla
   return { dir, planted: out };
 }
 
-interface Finding {
-  pointer: string;
-  line: number;
-  column: number;
-  message: string;
-  rule: string;
-}
-interface Report {
-  summary: { files: number; valid: number; invalid: number; warnings: number };
-  files: { file: string; valid: boolean; errors: Finding[]; warnings: Finding[] }[];
-}
+type Finding = ValidateFinding;
+type Report = ValidateDoc;
 
 const kindOf = (f: Finding): string => /\[([a-z0-9-]+)\]/.exec(f.message)?.[1] ?? "?";
 

@@ -11,18 +11,13 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
-import { FIXTURES, recctl, tempDir } from "./run.js";
+import { FIXTURES, git, recctl, tempDir, type ValidateDoc, type ValidateFinding } from "./run.js";
 
 const RECORDINGS = "tests/integration/x/recordings";
 const NO_VENV = { VIRTUAL_ENV: "" };
 const RENAMED = "ff461a57682dc863adaa2114a5189385167212fd359cb33ecc195724c283e101.json";
 const TYPE_CHECKING_ONLY = "f37b1035613f1bd5ff89a07c9d646665668ee43a9c09506011b8baadfa40f8fd.json";
 
-function git(cwd: string, ...args: string[]): string {
-  const r = spawnSync("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", ...args], { cwd, encoding: "utf8" });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout;
-}
 
 /** A git repository holding a copy of the fixture repository (its own top level: no .git above counts). */
 function repoCopy(t: { after: (fn: () => void) => void }): string {
@@ -42,17 +37,8 @@ function python(script: string, cwd: string): string {
   return r.stdout;
 }
 
-interface Warning {
-  pointer: string;
-  line: number;
-  column: number;
-  message: string;
-  rule: string;
-}
-interface Report {
-  summary: { files: number; valid: number; invalid: number; warnings: number };
-  files: { file: string; valid: boolean; errors: unknown[]; warnings: Warning[] }[];
-}
+type Warning = ValidateFinding;
+type Report = ValidateDoc;
 
 function staleWarnings(report: Report): Record<string, Warning[]> {
   const out: Record<string, Warning[]> = {};
