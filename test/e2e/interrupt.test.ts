@@ -50,14 +50,19 @@ function interrupt(cwd: string, args: string[], signal: NodeJS.Signals): Promise
   });
 }
 
-test("SIGINT during normalize --write: exit 130, says how far it got, no temporary file, every file parses; a rerun completes", async (t) => {
-  const dir = generated(t);
-  const stopped = await interrupt(dir, ["normalize", "--write"], "SIGINT");
+/** Stopped after its first progress line, mid-run: exit 130 and the one line saying how far it got. */
+function assertStoppedMidRun(stopped: Stopped & { sentAfterProgress: boolean }): void {
   assert.ok(stopped.sentAfterProgress, `no progress line before the run ended:\n${stopped.stderr}`);
   assert.equal(stopped.code, 130, stopped.stderr);
   const m = /^recctl: interrupted after (\d+) of (\d+); every file is whole$/m.exec(stopped.stderr);
   assert.ok(m, stopped.stderr);
   assert.ok(Number(m[1]) < Number(m[2]), "the signal landed mid-run");
+}
+
+test("SIGINT during normalize --write: exit 130, says how far it got, no temporary file, every file parses; a rerun completes", async (t) => {
+  const dir = generated(t);
+  const stopped = await interrupt(dir, ["normalize", "--write"], "SIGINT");
+  assertStoppedMidRun(stopped);
 
   const all = walk(dir);
   assert.deepEqual(all.filter((f) => f.includes(".recctl-tmp-")), []);
@@ -76,11 +81,7 @@ test("SIGINT during rehash --write: exit 130, every recording under one name (ol
   const dir = generated(t, ["--unreachable", "1"]);
   const before = walk(dir).filter((f) => f.includes("/recordings/") && f.endsWith(".json"));
   const stopped = await interrupt(dir, ["rehash", "--write"], "SIGINT");
-  assert.ok(stopped.sentAfterProgress, `no progress line before the run ended:\n${stopped.stderr}`);
-  assert.equal(stopped.code, 130, stopped.stderr);
-  const m = /^recctl: interrupted after (\d+) of (\d+); every file is whole$/m.exec(stopped.stderr);
-  assert.ok(m, stopped.stderr);
-  assert.ok(Number(m[1]) < Number(m[2]), "the signal landed mid-run");
+  assertStoppedMidRun(stopped);
 
   const all = walk(dir);
   assert.deepEqual(all.filter((f) => f.includes(".recctl-tmp-") || f.includes(".recctl-aside-")), []);
