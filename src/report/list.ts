@@ -34,39 +34,107 @@ function shortHash(row: RecordingSummary): string {
   return row.hash === null ? "-" : row.hash.slice(0, 12);
 }
 
-type Cell = string | { colSpan: number; content: string };
+export type Cell = string | { colSpan: number; content: string };
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 
+/** A cell's text without colour codes: what cli-table3 measures. */
+function visible(text: string): string {
+  return text.includes("\u001b") ? text.replace(ANSI, "") : text;
+}
+
+/** Printable ASCII: one column per character, nothing cli-table3 would measure or cut otherwise. */
+const PLAIN = /^[\x20-\x7e]*$/;
+
 /**
- * cli-table3 lays out each cell against every earlier row (quadratic: 30,000 rows take over a
- * minute). So rows are rendered in slices of fixed, precomputed column widths and the slices
- * stitched together without their inner borders: one seamless table, linear time.
+ * One body line of a compact table as cli-table3 draws it, for cells it would neither cut nor
+ * measure specially: the line cli-table3 drew for a probe row ("A"s filling each cell), with each
+ * run of "A" replaced by a cell padded to its width. Null when the probe does not split that way.
  */
-function renderTable(head: string[], rows: Cell[][], coloured: boolean, columns: number | null): string {
+function lineTemplate(probe: string[], widths: readonly number[]): ((cells: readonly string[]) => string | null) | null {
+  const parts = probe.length === 3 ? (probe[1] ?? "").split(/A+/) : [];
+  if (parts.length !== widths.length + 1) return null;
+  return (cells) => {
+    let line = parts[0] ?? "";
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells[i] ?? "";
+      const shown = visible(cell);
+      const room = (widths[i] ?? 0) - 2;
+      if (shown.length > room || !PLAIN.test(shown)) return null;
+      line += cell + " ".repeat(room - shown.length) + (parts[i + 1] ?? "");
+    }
+    return line;
+  };
+}
+
+/**
+ * cli-table3 spends ~0.1 ms on each cell (options merged, widths measured) and lays out each
+ * cell against every earlier row. The head, the line under it and the closing line (they depend
+ * on their neighbouring rows' spans) and any row with cells it must cut or measure specially
+ * (non-ASCII, too wide) are drawn by cli-table3; every other row is filled into the line
+ * cli-table3 drew for a probe row of the same shape, and checked once against cli-table3's own.
+ */
+export function renderTable(head: string[], rows: Cell[][], coloured: boolean, columns: number | null): string {
   const widths = fit(
     head.map((h, i) => {
       let w = h.length;
       for (const row of rows) {
         const cell = row[i];
-        if (typeof cell === "string" && row.length === head.length) w = Math.max(w, cell.replace(ANSI, "").length);
+        if (typeof cell === "string" && row.length === head.length) w = Math.max(w, visible(cell).length);
       }
       return Math.min(w, 100) + 2;
     }),
     columns,
   );
   const style = { head: coloured ? ["cyan"] : [], border: coloured ? ["grey"] : [], compact: true };
-  const SLICE = 100;
-  const parts: string[] = [];
-  for (let i = 0; i === 0 || i < rows.length; i += SLICE) {
-    const table = new Table({ head: i === 0 ? head : [], colWidths: widths, style });
-    table.push(...rows.slice(i, i + SLICE));
-    let lines = table.toString().split("\n");
-    if (i > 0) lines = lines.slice(1);
-    if (i + SLICE < rows.length) lines = lines.slice(0, -1);
-    parts.push(lines.join("\n"));
+  const draw = (withHead: boolean, body: readonly Cell[][]): string[] => {
+    const table = new Table({ head: withHead ? head : [], colWidths: widths, style });
+    table.push(...body);
+    return table.toString().split("\n");
+  };
+  const full = widths.reduce((a, b) => a + b, 0) + widths.length - 1;
+  const filled = widths.map((w) => "A".repeat(Math.max(w - 2, 0)));
+  const templates = {
+    row: lineTemplate(draw(false, [filled]), widths),
+    span: lineTemplate(draw(false, [[{ colSpan: head.length, content: "A".repeat(Math.max(full - 2, 0)) }]]), [full]),
+  };
+  const checked = { row: false, span: false };
+  /** The row's line from its template, or null (cli-table3 draws it). */
+  const fast = (row: Cell[]): string | null => {
+    const first = row[0];
+    const kind = row.length === head.length && row.every((c) => typeof c === "string") ? "row" : row.length === 1 && typeof first === "object" && first.colSpan === head.length ? "span" : null;
+    const template = kind === null ? null : templates[kind];
+    if (kind === null || template === null) return null;
+    const line = template(kind === "row" ? (row as string[]) : [typeof first === "object" ? first.content : ""]);
+    if (line === null || checked[kind]) return line;
+    // The first use of each template is compared with cli-table3's own line; a difference retires it.
+    checked[kind] = true;
+    const own = draw(false, [row]);
+    if (own.length === 3 && own[1] === line) return line;
+    templates[kind] = null;
+    return null;
+  };
+  const first = rows[0] ?? [];
+  const headed = draw(true, [first]);
+  const firstLines = draw(false, [first]).length - 2;
+  const out = headed.slice(0, headed.length - 1 - firstLines);
+  // Rows cli-table3 must draw go to it in batches (a compact table has no lines between rows).
+  let pending: Cell[][] = [];
+  const flush = (): void => {
+    for (let i = 0; i < pending.length; i += 100) out.push(...draw(false, pending.slice(i, i + 100)).slice(1, -1));
+    pending = [];
+  };
+  for (const row of rows) {
+    const line = fast(row);
+    if (line === null) pending.push(row);
+    else {
+      flush();
+      out.push(line);
+    }
   }
-  return parts.join("\n");
+  flush();
+  out.push(draw(false, [rows[rows.length - 1] ?? []]).at(-1) ?? "");
+  return out.join("\n");
 }
 
 /** Narrowest a column gets when the table must fit the terminal (cli-table3 ends a cut cell with …). */
