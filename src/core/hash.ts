@@ -4,11 +4,11 @@
  * `json.dumps(normalized, sort_keys=True)`. This module owns those rules; which of them apply
  * depends on the era of the recorder (`rules/eras.ts`), the newest unless told otherwise.
  */
-import { createHash } from "node:crypto";
 import { compactObject, dumpRules, dumpWith, type DumpRules } from "./pydumps.js";
 import { formatFixed, pyRound, type PyValue } from "./pyjson.js";
 import { pyUrlParse } from "./pyurl.js";
 import { requestKindFromKeys } from "./request-kind.js";
+import { sha256Hex } from "./sha256.js";
 import { NEWEST_ERA, type Era, type HashRules } from "./rules/eras.js";
 import type { RulesInUse } from "./rules/detect.js";
 import type { RequestKind } from "./types.js";
@@ -203,10 +203,6 @@ function toolText(request: Dict, walk: Walk): string {
     ["tool_name", write(get(request, "tool_name") ?? null, walk)],
     ["kwargs", write(get(request, "kwargs") ?? null, walk)],
   ]);
-}
-
-export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
 function noRule(kind: RequestKind, era: Era): string {

@@ -95,12 +95,47 @@ function slices(text: string, spans: Map<string, { start: number; end: number }>
   return new Map([...spans].map(([k, sp]) => [k, text.slice(sp.start, sp.end)]));
 }
 
+const REQUEST_MEMBER = '\n  "request": ';
+const REQUEST_BYTES = Buffer.from(REQUEST_MEMBER);
+const CLOSE_BYTES = Buffer.from("\n  }");
+/** What precedes the request in the recorder's layout: `{`, then maybe a `test_id` string or null (captured). */
+const ROOT_PREFIX = /^\{(?:\n {2}"test_id": (null|"(?:[^"\\\n]|\\.)*"),)?$/;
+
+/**
+ * The request in the recorder's layout, found without the tokenizer (which reads a long base64
+ * string character by character): the text from `\n  "request": ` to the first `\n  }` after
+ * it, when only `{` and a `test_id` precede it and neither key occurs anywhere else in the file
+ * (so no later repeat overrides them). Null otherwise. If that text is not exactly the member's
+ * value, the exact parse refuses it (a `{` value parsed whole that ends where the text ends is
+ * the whole value), and the caller falls back to the tokenizer.
+ */
+function layoutTexts(file: string, bytes: Buffer): { testId: string | undefined; request: string } | null {
+  const [testIds = 0, requests = 0] = KEY_BYTES.map((k) => occurrences(bytes, k, 1));
+  if (requests !== 1 || testIds > 1) return null;
+  const at = bytes.indexOf(REQUEST_BYTES);
+  const close = at < 0 ? -1 : bytes.indexOf(CLOSE_BYTES, at);
+  if (close < 0) return null;
+  const head = decodeUtf8(file, bytes.subarray(0, close + CLOSE_BYTES.length));
+  const start = head.indexOf(REQUEST_MEMBER);
+  const prefix = ROOT_PREFIX.exec(head.slice(0, start));
+  if (prefix === null || (prefix[1] === undefined ? 0 : 1) !== testIds) return null;
+  return { testId: prefix[1], request: head.slice(start + REQUEST_MEMBER.length) };
+}
+
 /** `test_id` and `request` exactly as Python reads them, without parsing the response. */
 function requestOf(file: string, bytes: Buffer): ExactRequest {
   // Invalid UTF-8 anywhere, or plainly not one whole object (empty, truncated, a header before
   // it): the positioned error. isUtf8 is cheap; decoding the whole response is not.
   if (!isUtf8(bytes)) decodeUtf8(file, bytes);
   if (!braced(bytes)) parseRecordingText(file, decodeUtf8(file, bytes));
+  const layout = layoutTexts(file, bytes);
+  if (layout !== null) {
+    try {
+      return { testId: layout.testId === undefined ? undefined : parseExact(layout.testId), request: parseExact(layout.request) };
+    } catch {
+      // Not the member's whole value after all: the tokenizer decides.
+    }
+  }
   const members = memberTexts(file, bytes);
   try {
     const t = members.get("test_id");

@@ -10,7 +10,7 @@
  * that pass only. Each candidate is then checked by its kind's exact pattern at that place.
  * A secret is never returned whole to a printer: `maskToken` keeps its first four characters.
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../sha256.js";
 import { visit } from "jsonc-parser";
 import { NO_ALLOWANCES, type SecretsAllowList } from "./secrets-config.js";
 
@@ -269,9 +269,6 @@ export function maskToken(value: string): string {
   return `${value.slice(0, 4)}…`;
 }
 
-export function sha256Hex(value: string): string {
-  return createHash("sha256").update(value).digest("hex");
-}
 
 /** The text with every credential-shaped string masked (infra ids are left as they are). */
 export function maskSecrets(text: string): string {

@@ -20,6 +20,7 @@
  * that streams every distinct blob once; no git call per file.
  */
 import { createHash } from "node:crypto";
+import { updateUtf8 } from "../sha256.js";
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, relative, sep } from "node:path";
 import { eachBlob, fields, git, GitError, resolveCommits, workTreeTop } from "../changes/git.js";
@@ -73,7 +74,7 @@ export function responseDigest(bytes: Uint8Array): string {
   try {
     const data: unknown = JSON.parse(Buffer.from(bytes).toString("utf8"));
     // Just parsed, so ours to rewrite: no copy.
-    hash.update(`json:${canonical(isObject(data) ? normalizeResponseInPlace(data["response"]) : undefined)}`);
+    updateUtf8(hash, `json:${canonical(isObject(data) ? normalizeResponseInPlace(data["response"]) : undefined)}`);
   } catch {
     hash.update("bytes:").update(bytes);
   }
