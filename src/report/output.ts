@@ -61,8 +61,50 @@ export async function processOutput(useColor: boolean): Promise<Output> {
 }
 
 /** A JSON document for `--json`: one document, two-space indented. */
+/** An array this long is written item by item (see printJson). */
+const STREAMED_ITEMS = 1000;
+/** Written once the pending text is this long. */
+const PIECE_CHARS = 1 << 16;
+
+/**
+ * `JSON.stringify(value, null, 2)` and a newline, byte for byte. A top-level member that is a long
+ * array (`list --json` over 300,000 files) goes out item by item in pieces of ~64 KB, so the
+ * answer never exists as one string (nor as one buffer on its way to stdout).
+ */
 export function printJson(output: Output, value: unknown): void {
-  output.out(JSON.stringify(value, null, 2));
+  const streamed =
+    typeof value === "object" && value !== null && !Array.isArray(value) && typeof (value as { toJSON?: unknown }).toJSON !== "function"
+      ? Object.values(value).some((v) => Array.isArray(v) && v.length >= STREAMED_ITEMS)
+      : false;
+  if (!streamed) {
+    output.out(JSON.stringify(value, null, 2));
+    return;
+  }
+  // Members JSON.stringify leaves out of an object: undefined, functions, symbols.
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && typeof v !== "function" && typeof v !== "symbol");
+  if (entries.length === 0) {
+    output.out("{}");
+    return;
+  }
+  let piece = "{\n";
+  entries.forEach(([key, v], i) => {
+    const comma = i < entries.length - 1 ? "," : "";
+    piece += `  ${JSON.stringify(key)}: `;
+    if (Array.isArray(v) && v.length > 0) {
+      piece += "[\n";
+      for (let j = 0; j < v.length; j++) {
+        // An item that JSON.stringify cannot write (undefined, a function) is null in an array.
+        const item = (JSON.stringify(v[j], null, 2) as string | undefined) ?? "null";
+        piece += `    ${item.replace(/\n/g, "\n    ")}${j < v.length - 1 ? "," : ""}\n`;
+        if (piece.length >= PIECE_CHARS) {
+          output.out(piece);
+          piece = "";
+        }
+      }
+      piece += `  ]${comma}\n`;
+    } else piece += `${JSON.stringify(v, null, 2).replace(/\n/g, "\n  ")}${comma}\n`;
+  });
+  output.out(`${piece}}`);
 }
 
 /** `path:line:col` where a position is known, else just the path. */
