@@ -43,6 +43,7 @@
  */
 import fs from "node:fs";
 import os from "node:os";
+import { pathToFileURL } from "node:url";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { ensureRealTree } from "./bench-trees.mjs";
@@ -380,8 +381,52 @@ function bigRow() {
   return row;
 }
 
+/**
+ * The speed work changes no output: the bundle (dist/, what ships) and the plain tsc build of the
+ * same sources (dist-test/src, `npm run build:test`) run the same commands on the real-data tree
+ * and must print the same bytes and exit the same. Not timed.
+ */
+function sameRow() {
+  const id = "bundle-identical";
+  const row = { id, work: "bundled build prints byte for byte what the tsc build prints, real tree", anchor: "the tsc build (`dist-test/src/cli.js`)", goal: null, goalText: "identical", ratioAs: "le", status: "ok", error: null, note: null, runs: 1, a: null, b: null, ratio: null, verdict: null };
+  if (!haveReal) return { ...row, status: "n/a", error: real.error };
+  const tsc = path.join(REPO, "dist-test", "src", "cli.js");
+  if (!fs.existsSync(tsc)) return { ...row, status: "n/a", error: "n/a (no dist-test/src/cli.js: run `npm run build:test`)" };
+  const newest = (dir) => Math.max(...fs.readdirSync(dir, { recursive: true }).map((f) => fs.statSync(path.join(dir, f)).mtimeMs));
+  const built = Math.min(fs.statSync(tsc).mtimeMs, fs.statSync(path.join(REPO, "dist", "cli.js")).mtimeMs);
+  if (newest(path.join(REPO, "src")) > built) return { ...row, status: "n/a", error: "n/a (src/ is newer than a build: run `npm run build && npm run build:test`)" };
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), "recctl-same-"));
+  // The tsc build's own launcher (bin/recctl.js imports dist/, the bundle).
+  const tscBin = path.join(cache, "recctl-tsc.mjs");
+  fs.writeFileSync(tscBin, `import { run } from ${JSON.stringify(pathToFileURL(tsc).href)};\nawait run(process.argv);\n`);
+  const commands = [
+    ["validate", "--no-cache", "--json", "--root", real.dir],
+    ["validate", "--no-cache", "--format", "github", "--root", real.dir],
+    ["list", "--root", real.dir],
+    ["list", "--json", "--group-by", "model", "--root", real.dir],
+    ["hash", "--json", real.dir],
+    ["normalize", "--check", "--root", real.dir],
+    ["prune", "--json", "--root", real.dir],
+    ["rehash", "--root", real.dir],
+    ...(inputs?.showFile ? [["show", inputs.showPrefix, "--root", real.dir]] : []),
+  ];
+  const differ = [];
+  log(`${id}: ${commands.length} commands, each with both builds …`);
+  for (const args of commands) {
+    const run = (launcher) => spawnSync(process.execPath, [launcher, ...args], { cwd: REPO, encoding: "utf8", maxBuffer: 512 * 1024 * 1024, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", RECCTL_CACHE_DIR: cache } });
+    const a = run(RECCTL);
+    const b = run(tscBin);
+    if (a.status !== b.status || a.stdout !== b.stdout || a.stderr !== b.stderr || a.stdout === "") differ.push(`recctl ${args.join(" ")}`);
+  }
+  fs.rmSync(cache, { recursive: true, force: true });
+  row.verdict = differ.length === 0 ? "pass" : "fail";
+  row.note = differ.length === 0 ? `same stdout, stderr and exit code for: ${commands.map((c) => `\`${c.join(" ")}\``).join(", ")}` : `differ: ${differ.join("; ")}`;
+  return row;
+}
+
 const selected = ROWS.filter((r) => !opts.only || r.id.includes(opts.only) || r.work.includes(opts.only));
 const rows = selected.flatMap(measure);
+if (!opts.only || "bundle-identical".includes(opts.only)) rows.push(sameRow());
 if (opts.big) rows.push(bigRow());
 machine.uptimeEnd = sh("uptime", []).stdout?.trim() ?? "?";
 machine.loadavgEnd = os.loadavg().map((x) => Number(x.toFixed(2)));
@@ -440,7 +485,7 @@ if (opts.json) {
 } else {
   const ms = (v) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(0)} ms`);
   const fig = (r, side) => (r[side] ? (r.unit === "MB" ? `${r[side].median.toFixed(0)} MB` : ms(r[side].median)) : "");
-  const goal = (r) => (!r.goal ? "(report)" : r.unit === "MB" ? `≤ ${r.goal.value} MB` : r.goal.op === "le" ? `≤ ${r.goal.value}× anchor` : `≥ ${r.goal.value}× (anchor / recctl)`);
+  const goal = (r) => (r.goalText ? r.goalText : !r.goal ? "(report)" : r.unit === "MB" ? `≤ ${r.goal.value} MB` : r.goal.op === "le" ? `≤ ${r.goal.value}× anchor` : `≥ ${r.goal.value}× (anchor / recctl)`);
   const ratio = (r) => (r.ratio === null ? "" : r.unit === "MB" ? "—" : `${r.ratio.toFixed(2)}×${r.goal ? "" : r.ratioAs === "le" ? " (recctl / anchor)" : " (anchor / recctl)"}`);
   const verdict = (r) => (r.status !== "ok" ? r.error : r.verdict === "pass" ? "✔" : r.verdict === "fail" ? "✖" : "—");
   const busy = (l) => l[0] > 2;
