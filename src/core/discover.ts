@@ -9,8 +9,8 @@
  * sockets, devices) are never opened: they are skipped with a notice. `node_modules`, `.git` and
  * dot folders are not searched.
  */
-import type { Dirent, Stats } from "node:fs";
-import { readdir, realpath, stat } from "node:fs/promises";
+import { readdirSync, type Dirent, type Stats } from "node:fs";
+import { realpath, stat } from "node:fs/promises";
 import { isAbsolute, relative, resolve } from "node:path";
 import { isStreamPath } from "./read.js";
 import { findRepoRoot } from "./repo-root.js";
@@ -118,18 +118,23 @@ function searched(name: string): boolean {
 }
 
 /**
- * Every `*.json` under `dir` that lies in a `recordings` folder (all of them when `inRecordings`),
- * subfolders read concurrently. `real` is the directory's real path: a subfolder's is its
- * parent's plus its name, so only the start and each symlink cost a `realpath`. A directory
- * already entered (by its real path) is not entered again.
+ * Every `*.json` under `dir` that lies in a `recordings` folder (all of them when `inRecordings`).
+ * `real` is the directory's real path: a subfolder's is its parent's plus its name, so only the
+ * start and each symlink cost a `realpath`. A directory already entered (by its real path) is not
+ * entered again. Folders are read synchronously: for hundreds of small folders that is about
+ * twice as fast as promises through the thread pool (446 folders of the real-data tree: 16–20 ms
+ * against 28–35 ms), and every caller sorts what the walk found.
  */
-async function walk(dir: string, real: string, inRecordings: boolean, w: Walk, viaLink: boolean): Promise<void> {
+function walk(dir: string, real: string, inRecordings: boolean, w: Walk, viaLink: boolean): void {
   if (w.seen.has(real)) return;
   w.seen.add(real);
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => undefined);
-  if (entries === undefined) return;
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
   w.walked.folders.add(dir);
-  const subdirs: Promise<void>[] = [];
   // Paths are built only for what is kept or entered: a lookup by hash prefix (show, explain)
   // passes over thousands of names it does not want.
   const sep = dir.endsWith("/") ? "" : "/";
@@ -138,7 +143,7 @@ async function walk(dir: string, real: string, inRecordings: boolean, w: Walk, v
     const name = entry.name;
     if (!searched(name)) continue;
     if (entry.isDirectory()) {
-      subdirs.push(walk(dir + sep + name, real + realSep + name, inRecordings || name === RECORDINGS, w, viaLink));
+      walk(dir + sep + name, real + realSep + name, inRecordings || name === RECORDINGS, w, viaLink);
     } else if (entry.isSymbolicLink()) {
       w.links.push({ path: dir + sep + name, name, inRecordings });
     } else if (!inRecordings || !name.endsWith(".json") || !w.accept(name)) {
@@ -151,7 +156,6 @@ async function walk(dir: string, real: string, inRecordings: boolean, w: Walk, v
       w.skipped.push({ path: dir + sep + name, reason: notRegular(entry) });
     }
   }
-  await Promise.all(subdirs);
 }
 
 /**
@@ -160,7 +164,7 @@ async function walk(dir: string, real: string, inRecordings: boolean, w: Walk, v
  */
 async function walkAll(dir: string, inRecordings: boolean, w: Walk): Promise<void> {
   const real = await realpath(dir).catch(() => undefined);
-  if (real !== undefined) await walk(dir, real, inRecordings, w, false);
+  if (real !== undefined) walk(dir, real, inRecordings, w, false);
   while (w.links.length > 0) {
     const round = w.links.splice(0);
     await Promise.all(round.map((link) => followLink(link.path, link.name, link.inRecordings, w)));
@@ -172,7 +176,7 @@ async function followLink(path: string, name: string, inRecordings: boolean, w: 
   if (info === undefined) return;
   if (info.isDirectory()) {
     const real = await realpath(path).catch(() => undefined);
-    if (real !== undefined) await walk(path, real, inRecordings || name === RECORDINGS, w, true);
+    if (real !== undefined) walk(path, real, inRecordings || name === RECORDINGS, w, true);
     return;
   }
   if (inRecordings && name === LEGACY_INDEX && info.isFile()) w.walked.indexes.push(path);
