@@ -14,7 +14,7 @@ import { OPTIONS, type OptionDecl, type ValuesOf } from "./options/declarations.
 import { collectArg } from "./options/parsers.js";
 import { commanderOptions, settle } from "./options/settle.js";
 import { EXIT_CODES, type CommonOptions, type Outcome } from "./options.js";
-import { processOutput, type Output } from "./report/output.js";
+import { processOutput, writeStderr, writeStdout, type Output } from "./report/output.js";
 import { VERSION } from "./version.js";
 
 interface GlobalOptions {
@@ -495,8 +495,8 @@ export async function run(argv: readonly string[]): Promise<void> {
   });
   const io: ProgramIO = {
     makeOutput: processOutput,
-    writeOut: (text) => process.stdout.write(text),
-    writeErr: (text) => process.stderr.write(text),
+    writeOut: writeStdout,
+    writeErr: writeStderr,
     debug: process.env["RECCTL_DEBUG"] !== undefined,
   };
   process.exitCode = EXIT_CODES[await execute(argv, io, sink)];

@@ -50,10 +50,47 @@ async function colorFor(useColor: boolean): Promise<ChalkInstance> {
   return new Chalk({ level: new Chalk().level });
 }
 
+/** stdout text not yet written (a pipe or file only); see writeStdout. */
+let pending = "";
+let flushesAtExit = false;
+const BLOCK = 64 * 1024;
+
+/** Writes what writeStdout held back. Runs before anything goes to stderr and when the process exits. */
+export function flushStdout(): void {
+  if (pending === "") return;
+  const text = pending;
+  pending = "";
+  process.stdout.write(text);
+}
+
+/**
+ * stdout as C's stdio has it: a terminal gets each line as it comes; a pipe or a file gets blocks
+ * of 64 KB, one write each instead of one per line (`normalize --check` on 3,000 files prints
+ * 9,000 lines: ~70 ms of writes alone). Writing to stderr flushes it first, so the two keep their
+ * order; so does the process's exit (writes to pipes and files are synchronous).
+ */
+export function writeStdout(text: string): void {
+  if (process.stdout.isTTY) {
+    process.stdout.write(text);
+    return;
+  }
+  if (!flushesAtExit) {
+    flushesAtExit = true;
+    process.on("exit", flushStdout);
+  }
+  pending += text;
+  if (pending.length >= BLOCK) flushStdout();
+}
+
+export function writeStderr(text: string): void {
+  flushStdout();
+  process.stderr.write(text);
+}
+
 export async function processOutput(useColor: boolean): Promise<Output> {
   return {
-    out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
-    err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
+    out: (text) => writeStdout(text.endsWith("\n") ? text : `${text}\n`),
+    err: (text) => writeStderr(text.endsWith("\n") ? text : `${text}\n`),
     color: await colorFor(useColor),
     path: (file) => displayPath(file),
     columns: stdoutColumns(),
