@@ -138,9 +138,10 @@ export function proveFormatted(text: string, value: unknown, ascii?: boolean): F
   // `ascii` comes from the reader (bytes = characters) and spares a scan of the whole text.
   const escaped = ascii === undefined ? isEscapedAscii(text) : ascii && !text.includes("\u007f");
   if (!text.endsWith("\n") || !escaped) return { formatted: false, respelled };
-  const js = `${JSON.stringify(value, null, 2)}\n`;
-  if (js !== text) {
-    const verdict = compareLines(text, js, respelled);
+  // Compared without the newline: `${js}\n` would be a rope that every comparison flattens (a copy).
+  const js = JSON.stringify(value, null, 2);
+  if (text.length !== js.length + 1 || text.slice(0, -1) !== js) {
+    const verdict = compareLines(text, `${js}\n`, respelled);
     if (verdict !== true) return { formatted: verdict, respelled };
   }
   return { formatted: hasJsOnlyNumber(text) ? undefined : true, respelled };
