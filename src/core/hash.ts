@@ -4,11 +4,11 @@
  * `json.dumps(normalized, sort_keys=True)`. This module owns those rules; which of them apply
  * depends on the era of the recorder (`rules/eras.ts`), the newest unless told otherwise.
  */
-import { compactObject, dumpRules, dumpWith, type DumpRules } from "./pydumps.js";
+import { dumpRules, dumpWith, pyStringLiteral, sortPyKeys, textOf, writeTo, type DumpRules, type Sink } from "./pydumps.js";
 import { formatFixed, pyRound, type PyValue } from "./pyjson.js";
 import { pyUrlParse } from "./pyurl.js";
 import { requestKindFromKeys } from "./request-kind.js";
-import { sha256Hex } from "./sha256.js";
+import { Sha256Sink } from "./sha256.js";
 import { NEWEST_ERA, type Era, type HashRules } from "./rules/eras.js";
 import type { RulesInUse } from "./rules/detect.js";
 import type { RequestKind } from "./types.js";
@@ -111,14 +111,23 @@ function normalizing(walk: Walk, rules: HashRules): Walk {
   return walks?.[rules.stripProjectId ? 1 : 0] ?? walkFor(walk.nativeInts, rules);
 }
 
+/** A member of the hashed object: its key, and what writes its value. */
+type Member = [string, (sink: Sink) => void];
+
 /** One value as the hash writes it; `skip` is a key its top-level dict leaves out (Bedrock's `stream_options`). */
-function write(value: unknown, walk: Walk, skip: string | null = null): string {
-  return dumpWith(value, skip === null ? walk : { ...walk, skip });
+function write(value: unknown, walk: Walk, skip: string | null = null): (sink: Sink) => void {
+  return (sink) => writeTo(value, skip === null ? walk : { ...walk, skip }, sink);
 }
 
-/** `{"k": v, …}` with keys in Python's order (code points), from already written values. */
-function writeObject(members: [string, string][]): string {
-  return compactObject(members);
+/** `{"k": v, …}` with keys in Python's order (code points). */
+function writeObject(members: Member[], sink: Sink): void {
+  sortPyKeys(members, ([k]) => k);
+  sink.push("{");
+  members.forEach(([key, value], i) => {
+    sink.push(`${i > 0 ? ", " : ""}${pyStringLiteral(key)}: `);
+    value(sink);
+  });
+  sink.push("}");
 }
 
 /** Python's `json.dumps(value, sort_keys=True)`, byte for byte (no normalizing). */
@@ -173,11 +182,11 @@ export function classifyRequest(request: unknown): RequestKind {
   return isDict(request) ? requestKindFromKeys((key) => has(request, key)) : "unknown";
 }
 
-function inferenceText(request: Dict, testId: unknown, walk: Walk, rules: HashRules): string {
+function inferenceText(request: Dict, testId: unknown, walk: Walk, rules: HashRules, sink: Sink): void {
   const url = pyUrlParse(str(request, "url"));
   // Bedrock's varying `stream_options` is dropped from the body's top level.
   const bedrock = rules.bedrockStreamOptions && url.netloc.includes("bedrock");
-  const members: [string, string][] = [
+  const members: Member[] = [
     ["method", write(str(request, "method").toUpperCase(), walk)],
     ["endpoint", write(url.path, walk)],
     ["body", write(get(request, "body") ?? null, normalizing(walk, rules), bedrock ? "stream_options" : null)],
@@ -185,24 +194,24 @@ function inferenceText(request: Dict, testId: unknown, walk: Walk, rules: HashRu
   // From test isolation on, the test context is hashed: None outside a test, which is what a
   // file without a test_id key (recorded before isolation) is looked up with.
   if (rules.testIsolation && !rules.modelListPaths.includes(url.path)) members.push(["test_id", write(testId ?? null, walk)]);
-  return writeObject(members);
+  writeObject(members, sink);
 }
 
-function rawHttpText(request: Dict, testId: unknown, walk: Walk, rules: HashRules): string {
-  return writeObject([
+function rawHttpText(request: Dict, testId: unknown, walk: Walk, rules: HashRules, sink: Sink): void {
+  writeObject([
     ["test_id", write(testId ?? get(request, "test_id") ?? null, walk)],
     ["url", write(str(request, "url"), walk)],
     ["method", write(str(request, "method").toUpperCase(), walk)],
     ["payload", write(get(request, "payload") ?? null, normalizing(walk, rules))],
-  ]);
+  ], sink);
 }
 
-function toolText(request: Dict, walk: Walk): string {
-  return writeObject([
+function toolText(request: Dict, walk: Walk, sink: Sink): void {
+  writeObject([
     ["provider", write(get(request, "provider") ?? null, walk)],
     ["tool_name", write(get(request, "tool_name") ?? null, walk)],
     ["kwargs", write(get(request, "kwargs") ?? null, walk)],
-  ]);
+  ], sink);
 }
 
 function noRule(kind: RequestKind, era: Era): string {
@@ -221,12 +230,24 @@ export function requestHash(input: HashInput, era: Era = NEWEST_ERA): HashResult
   const { rules } = era;
   const kind = classifyRequest(request);
   const walk = input.native === true ? AS_IS_NATIVE : AS_IS;
-  let normalized: string;
-  if (kind === "inference" && isDict(request)) normalized = inferenceText(request, testId, walk, rules);
-  else if (kind === "raw-http" && rules.rawHttpRequests && isDict(request)) normalized = rawHttpText(request, testId, walk, rules);
-  else if (kind === "tool" && rules.toolRequests && isDict(request)) normalized = toolText(request, walk);
+  let writer: (sink: Sink) => void;
+  if (kind === "inference" && isDict(request)) writer = (sink) => inferenceText(request, testId, walk, rules, sink);
+  else if (kind === "raw-http" && rules.rawHttpRequests && isDict(request)) writer = (sink) => rawHttpText(request, testId, walk, rules, sink);
+  else if (kind === "tool" && rules.toolRequests && isDict(request)) writer = (sink) => toolText(request, walk, sink);
   else return { kind, hash: null, normalized: null, note: noRule(kind, era) };
-  return { kind, hash: sha256Hex(normalized), normalized };
+  // The text goes straight into the hash, piece by piece (a long string is never copied); it is
+  // written out as a string only when asked for (`hash --explain`, diff).
+  const hashed = new Sha256Sink();
+  writer(hashed);
+  let text: string | undefined;
+  return {
+    kind,
+    hash: hashed.hex(),
+    get normalized(): string {
+      text ??= textOf(writer);
+      return text;
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

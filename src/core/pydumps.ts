@@ -142,65 +142,106 @@ export function recorderFormat(value: PyValue): string {
   return `${dumps(value, { indent: 2 })}\n`;
 }
 
-/** `{"k": v, …}` on one line, keys in `sort_keys` order, from values already written. */
-export function compactObject(members: [string, string][]): string {
-  if (members.length === 0) return "{}";
-  return `{${sortPyKeys(members, ([k]) => k)
-    .map(([k, text]) => `${pyStringLiteral(k)}: ${text}`)
-    .join(", ")}}`;
+/** Where the writer puts its text: piece by piece, in order (a string, or the request hash's sha256). */
+export interface Sink {
+  push(text: string): void;
+}
+
+/** The pieces joined: V8 concatenation (ropes), measurably faster than pushing parts to an array. */
+class TextSink implements Sink {
+  text = "";
+  push(text: string): void {
+    this.text += text;
+  }
+}
+
+/** The text a writer hands its sink, as one string. */
+export function textOf(writer: (sink: Sink) => void): string {
+  const sink = new TextSink();
+  writer(sink);
+  return sink.text;
 }
 
 /** `dumps` of a PyValue or a JSON.parse value under `rules`. */
 export function dumpWith(value: unknown, rules: Required<DumpRules>): string {
-  return write(value, rules, "", true, rules.skip);
+  return textOf((sink) => writeTo(value, rules, sink));
 }
 
-// Strings are built by concatenation (V8 ropes): measurably faster than pushing parts to an array.
-function write(value: unknown, rules: Required<DumpRules>, pad: string, isRoot: boolean, skip: string | null): string {
+/** The same text, handed to `sink` piece by piece: a long string goes as it is, never copied into a literal. */
+export function writeTo(value: unknown, rules: Required<DumpRules>, sink: Sink): void {
+  write(value, rules, "", true, rules.skip, sink);
+}
+
+/** A string this long, with nothing to escape, is written as `"`, itself, `"` (base64 images). */
+const LONG_STRING = 4096;
+const ANY_ESCAPE = /[\\"\u0000-\u001f\u007f-\uffff]/;
+
+function writeString(s: string, sink: Sink): void {
+  if (s.length >= LONG_STRING && !ANY_ESCAPE.test(s)) {
+    sink.push('"');
+    sink.push(s);
+    sink.push('"');
+  } else sink.push(pyStringLiteral(s));
+}
+
+function write(value: unknown, rules: Required<DumpRules>, pad: string, isRoot: boolean, skip: string | null, sink: Sink): void {
   switch (typeof value) {
     case "string":
-      return pyStringLiteral(rules.string(value));
+      writeString(rules.string(value), sink);
+      return;
     case "bigint":
-      return value.toString();
+      sink.push(value.toString());
+      return;
     case "number":
-      if (rules.nativeInts && Number.isInteger(value)) return Number.isSafeInteger(value) ? String(value) : BigInt(value).toString();
-      return pyFloatRepr(rules.float(value));
+      if (rules.nativeInts && Number.isInteger(value)) sink.push(Number.isSafeInteger(value) ? String(value) : BigInt(value).toString());
+      else sink.push(pyFloatRepr(rules.float(value)));
+      return;
     case "boolean":
-      return value ? "true" : "false";
+      sink.push(value ? "true" : "false");
+      return;
     case "object":
-      if (value === null) return "null";
-      if (Array.isArray(value)) return writeList(value as unknown[], rules, pad);
-      return writeDict(value as PyDict | Record<string, unknown>, rules, pad, isRoot, skip);
+      if (value === null) sink.push("null");
+      else if (Array.isArray(value)) writeList(value as unknown[], rules, pad, sink);
+      else writeDict(value as PyDict | Record<string, unknown>, rules, pad, isRoot, skip, sink);
+      return;
     default:
-      return "null";
+      sink.push("null");
   }
 }
 
-function writeList(list: readonly unknown[], rules: Required<DumpRules>, pad: string): string {
-  if (list.length === 0) return "[]";
+function writeList(list: readonly unknown[], rules: Required<DumpRules>, pad: string, sink: Sink): void {
+  if (list.length === 0) {
+    sink.push("[]");
+    return;
+  }
   const inner = rules.indent === undefined ? "" : pad + " ".repeat(rules.indent);
   const sep = rules.indent === undefined ? ", " : `,\n${inner}`;
-  let out = rules.indent === undefined ? "[" : `[\n${inner}`;
+  sink.push(rules.indent === undefined ? "[" : `[\n${inner}`);
   for (let i = 0; i < list.length; i++) {
+    if (i > 0) sink.push(sep);
     // A dict directly inside a list counts as a root (the recorder's _normalize_body_for_hash).
-    out += (i > 0 ? sep : "") + write(list[i], rules, inner, true, null);
+    write(list[i], rules, inner, true, null, sink);
   }
-  return out + (rules.indent === undefined ? "]" : `\n${pad}]`);
+  sink.push(rules.indent === undefined ? "]" : `\n${pad}]`);
 }
 
-function writeDict(dict: PyDict | Record<string, unknown>, rules: Required<DumpRules>, pad: string, isRoot: boolean, skip: string | null): string {
+function writeDict(dict: PyDict | Record<string, unknown>, rules: Required<DumpRules>, pad: string, isRoot: boolean, skip: string | null, sink: Sink): void {
   const isMap = dict instanceof Map;
   let keys = isMap ? [...dict.keys()] : Object.keys(dict);
   if (skip !== null && keys.includes(skip)) keys = keys.filter((k) => k !== skip);
-  if (keys.length === 0) return "{}";
+  if (keys.length === 0) {
+    sink.push("{}");
+    return;
+  }
   if (rules.sortKeys) sortPyKeys(keys, (k) => k);
   const inner = rules.indent === undefined ? "" : pad + " ".repeat(rules.indent);
   const sep = rules.indent === undefined ? ", " : `,\n${inner}`;
-  let out = rules.indent === undefined ? "{" : `{\n${inner}`;
+  sink.push(rules.indent === undefined ? "{" : `{\n${inner}`);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] ?? "";
     const item = isMap ? (dict as PyDict).get(key) : (dict as Record<string, unknown>)[key];
-    out += `${i > 0 ? sep : ""}${pyStringLiteral(key)}: ${write(item ?? null, rules, inner, false, rules.childSkip(key, isRoot))}`;
+    sink.push(`${i > 0 ? sep : ""}${pyStringLiteral(key)}: `);
+    write(item ?? null, rules, inner, false, rules.childSkip(key, isRoot), sink);
   }
-  return out + (rules.indent === undefined ? "}" : `\n${pad}}`);
+  sink.push(rules.indent === undefined ? "}" : `\n${pad}}`);
 }

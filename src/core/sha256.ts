@@ -29,3 +29,37 @@ export function updateUtf8(hash: Hash, text: string): Hash {
 export function sha256Hex(text: string): string {
   return updateUtf8(createHash("sha256"), text).digest("hex");
 }
+
+/** Text that is written shorter than this is gathered first (one update per block, not per piece). */
+const BLOCK = 32 * 1024;
+
+/**
+ * A writer's sink (pydumps.ts `Sink`) that hashes what it is handed: small pieces gathered into
+ * blocks of 32 K characters (a rope that small is flattened in the young generation), a long one
+ * (a base64 image) hashed as it is, never copied into a bigger string first.
+ */
+export class Sha256Sink {
+  private readonly hash = createHash("sha256");
+  private pending = "";
+
+  push(text: string): void {
+    if (text.length >= BLOCK) {
+      this.flush();
+      updateUtf8(this.hash, text);
+      return;
+    }
+    this.pending += text;
+    if (this.pending.length >= BLOCK) this.flush();
+  }
+
+  private flush(): void {
+    if (this.pending === "") return;
+    updateUtf8(this.hash, this.pending);
+    this.pending = "";
+  }
+
+  hex(): string {
+    this.flush();
+    return this.hash.digest("hex");
+  }
+}
