@@ -5,8 +5,9 @@
  * order. Workers can be started before the file list is known (`startWorkers`), so loading the
  * task's modules overlaps with file discovery.
  */
+import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { interruptionOf, stopRequested, type Interrupts, type ProgressListener, type UntilInterrupted } from "./io/interrupt.js";
 import { isStreamPath } from "./read.js";
 
@@ -33,11 +34,23 @@ export interface WorkerJob {
 }
 export type WorkerReply = [number, unknown][];
 
+/**
+ * node:worker_threads, loaded when the first pool is made: a run on a few files (the pre-commit
+ * case) never starts a thread, and loading the module is ~5 ms of a start. (Any path serves
+ * createRequire for a built-in module.)
+ */
+let threads: typeof import("node:worker_threads") | undefined;
+function workerThreads(): typeof import("node:worker_threads") {
+  threads ??= createRequire("/")("node:worker_threads") as typeof import("node:worker_threads");
+  return threads;
+}
+
 /** Worker threads that have loaded a task module and wait for a job. */
 export class WorkerPool {
   private readonly idle: Worker[];
 
   constructor(task: URL, count: number) {
+    const { Worker } = workerThreads();
     this.idle = Array.from({ length: count }, () => new Worker(new URL("./worker.js", import.meta.url), { workerData: { module: task.href } }));
   }
 
