@@ -141,7 +141,9 @@ export function proveFormatted(text: string, value: unknown, ascii?: boolean): F
   // Compared without the newline: `${js}\n` would be a rope that every comparison flattens (a copy).
   const js = JSON.stringify(value, null, 2);
   if (text.length !== js.length + 1 || text.slice(0, -1) !== js) {
-    const verdict = compareLines(text, `${js}\n`, respelled);
+    // Both without the final newline (the file has one; a difference on the last line, which
+    // has none to end it, is left undecided): the file's text is sliced, not copied.
+    const verdict = compareLines(text.slice(0, -1), js, respelled);
     if (verdict !== true) return { formatted: verdict, respelled };
   }
   return { formatted: hasJsOnlyNumber(text) ? undefined : true, respelled };
