@@ -15,7 +15,8 @@ export interface HashCommandOptions extends CommonOptions {
   rules?: RulesChoice | null;
 }
 
-export async function hashFile(file: string, era: Era = NEWEST_ERA): Promise<HashRow> {
+/** One file's row; the hashed text only with `explain` (writing it costs as much again as the hash). */
+export async function hashFile(file: string, era: Era = NEWEST_ERA, explain = false): Promise<HashRow> {
   const rec = await readRecording(file);
   const input = exactRequest(rec);
   const result = verdictOf(input, rec.name, era);
@@ -27,7 +28,7 @@ export async function hashFile(file: string, era: Era = NEWEST_ERA): Promise<Has
     name_hash: rec.name?.hash ?? null,
     matches,
     verdict: result.status,
-    normalized: result.normalized,
+    normalized: explain ? result.normalized : null,
     note: result.note,
     era: era.id,
     origin: rec.name !== null && isUnreachable(result) ? originOf(input, rec.name, result) : null,
@@ -37,7 +38,7 @@ export async function hashFile(file: string, era: Era = NEWEST_ERA): Promise<Has
 export async function hashCommand(opts: HashCommandOptions): Promise<Outcome> {
   const { output } = opts;
   const rules = await opts.workspace.rules();
-  const { rows, failures, skipped } = await perFile(opts, (file) => hashFile(file, rules.eraFor(file)));
+  const { rows, failures, skipped } = await perFile(opts, (file) => hashFile(file, rules.eraFor(file), opts.explain));
   (await reporterFor("hash", opts))(output, { rows, failures, skipped, explain: opts.explain, rules });
   if (failures.length > 0) return "error";
   return rows.every((r) => r.matches || r.name_hash === null) ? "ok" : "findings";

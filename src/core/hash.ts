@@ -154,8 +154,11 @@ export interface HashResult {
   kind: RequestKind;
   /** null when the kind has no known hashing rule (the recorder cannot replay it). */
   hash: string | null;
-  /** The exact JSON text that is hashed (for `hash --explain`). */
-  normalized: string | null;
+  /**
+   * The exact JSON text that is hashed (for `hash --explain`): a getter that writes it when first
+   * read, so copy the members you need rather than spreading a result.
+   */
+  readonly normalized: string | null;
   note?: string;
 }
 

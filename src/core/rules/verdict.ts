@@ -29,8 +29,8 @@ export interface Verdict {
   nameHash: string | null;
   /** The hash of its own request under the era; null when the era has no rule for its kind. */
   hash: string | null;
-  /** What the recorder hashes (json.dumps with sort_keys); null with no rule. */
-  normalized: string | null;
+  /** What the recorder hashes (json.dumps with sort_keys); null with no rule. Written when read. */
+  readonly normalized: string | null;
   /** Why no rule applies, when none does. */
   note: string | null;
   era: Era;
@@ -43,11 +43,21 @@ export function isUnreachable(v: Pick<Verdict, "status">): boolean {
 
 /** The verdict on a recording whose name is `name` (null: not a hash) and whose request is `input`. */
 export function verdictOf(input: HashInput, name: NameHash | null, era: Era): Verdict {
-  const { hash, kind, normalized, note } = requestHash(input, era);
-  const base = { kind, nameHash: name?.hash ?? null, hash, normalized, note: note ?? null, era };
-  if (name === null || kind === "unknown") return { ...base, status: "unknown" };
-  if (hash === null) return { ...base, status: "no-rule" };
-  return { ...base, status: nameAgrees(name, hash) ? "reachable" : "unreachable" };
+  const result = requestHash(input, era);
+  const { hash, kind } = result;
+  const status: VerdictStatus = name === null || kind === "unknown" ? "unknown" : hash === null ? "no-rule" : nameAgrees(name, hash) ? "reachable" : "unreachable";
+  // `normalized` stays the hash result's getter: the text is written out only when read (--explain).
+  return {
+    status,
+    kind,
+    nameHash: name?.hash ?? null,
+    hash,
+    get normalized(): string | null {
+      return result.normalized;
+    },
+    note: result.note ?? null,
+    era,
+  };
 }
 
 /**
