@@ -416,7 +416,15 @@ function sameRow() {
     const run = (launcher) => spawnSync(process.execPath, [launcher, ...args], { cwd: REPO, encoding: "utf8", maxBuffer: 512 * 1024 * 1024, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", RECCTL_CACHE_DIR: cache } });
     const a = run(RECCTL);
     const b = run(tscBin);
-    if (a.status !== b.status || a.stdout !== b.stdout || a.stderr !== b.stderr || a.stdout === "") differ.push(`recctl ${args.join(" ")}`);
+    if (a.status !== b.status || a.stdout !== b.stdout || a.stderr !== b.stderr || a.stdout === "") {
+      // Both sides kept for a look: bench-corpus/.bench-out/ratios-bundle-identical-<n>-<bundle|tsc>.<stdout|stderr>
+      const n = differ.length;
+      for (const [side, r] of [["bundle", a], ["tsc", b]]) {
+        fs.writeFileSync(path.join(OUT_DIR, `ratios-${id}-${n}-${side}.stdout`), r.stdout ?? "");
+        fs.writeFileSync(path.join(OUT_DIR, `ratios-${id}-${n}-${side}.stderr`), `${r.stderr ?? ""}\nexit: ${r.status}\n`);
+      }
+      differ.push(`recctl ${args.join(" ")} (outputs in ${path.relative(REPO, OUT_DIR)}/ratios-${id}-${n}-*)`);
+    }
   }
   fs.rmSync(cache, { recursive: true, force: true });
   row.verdict = differ.length === 0 ? "pass" : "fail";

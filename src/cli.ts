@@ -14,7 +14,7 @@ import { OPTIONS, type OptionDecl, type ValuesOf } from "./options/declarations.
 import { collectArg } from "./options/parsers.js";
 import { commanderOptions, settle } from "./options/settle.js";
 import { EXIT_CODES, type CommonOptions, type Outcome } from "./options.js";
-import { processOutput, writeStderr, writeStdout, type Output } from "./report/output.js";
+import { flushStdout, processOutput, writeStderr, writeStdout, type Output } from "./report/output.js";
 import { VERSION } from "./version.js";
 
 interface GlobalOptions {
@@ -500,4 +500,7 @@ export async function run(argv: readonly string[]): Promise<void> {
     debug: process.env["RECCTL_DEBUG"] !== undefined,
   };
   process.exitCode = EXIT_CODES[await execute(argv, io, sink)];
+  // The last block of a pipe's output goes now, while the event loop can still wait for a reader
+  // that is slow to take it (the flush at exit is only a fallback: a write left pending then is lost).
+  flushStdout();
 }

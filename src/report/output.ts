@@ -67,7 +67,9 @@ export function flushStdout(): void {
  * stdout as C's stdio has it: a terminal gets each line as it comes; a pipe or a file gets blocks
  * of 64 KB, one write each instead of one per line (`normalize --check` on 3,000 files prints
  * 9,000 lines: ~70 ms of writes alone). Writing to stderr flushes it first, so the two keep their
- * order; so does the process's exit (writes to pipes and files are synchronous).
+ * order. The CLI flushes the rest when the command returns (cli.ts `run`); the flush at exit is a
+ * fallback only, since a pipe whose reader is slow takes a write asynchronously and a write still
+ * pending when the process exits is lost.
  */
 export function writeStdout(text: string): void {
   if (process.stdout.isTTY) {
