@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import { describe, test, type TestContext } from "node:test";
 import { BIN, FIXTURES, hashRow, recctl, tempDir } from "./run.js";
 
@@ -132,6 +132,20 @@ describe("prune --delete guards", () => {
     assert.deepEqual(json.guards.map((g) => g.guard), ["no-test-file-resolves", "max-delete"]);
     assert.equal(json.summary.deleted, 0);
     assert.match(json.refused ?? "", /To proceed: /);
+  });
+
+  test("the guard's example is the first test file in path order, whatever order the checks finish in", (t) => {
+    const repo = repository(t, "plain");
+    // Scanned first (its folder sorts first), it names the test file that sorts last.
+    const first = join(repo, "tests/integration/aaa/recordings");
+    mkdirSync(first, { recursive: true });
+    const rec = JSON.parse(readFileSync(join(repo, GPT4O), "utf8")) as { test_id: string };
+    rec.test_id = "tests/integration/zzz/test_zzz.py::test_last";
+    writeFileSync(join(first, basename(GPT4O)), `${JSON.stringify(rec, null, 2)}\n`);
+    for (let i = 0; i < 3; i++) {
+      const { json } = pruneJson([], join(repo, "tests/integration"));
+      assert.match(json.guards[0]?.problem ?? "", /none of the 4 test files the recordings name \(e\.g\. tests\/integration\/chat\/test_chat\.py\)/);
+    }
   });
 
   test("the dry run shows the same warning and exits 0", (t) => {

@@ -53,9 +53,10 @@ async function existence(file: string): Promise<Existence> {
 export async function testFileExistence(scans: readonly ScannedRecording[], repoRoot: string): Promise<Map<string, Existence>> {
   const files = new Set<string>();
   for (const s of scans) if (s.testId !== null) files.add(testFileOf(s.testId));
-  const out = new Map<string, Existence>();
-  await Promise.all([...files].map(async (f) => out.set(f, f === "" ? "unknown" : await existence(resolve(repoRoot, f)))));
-  return out;
+  // In path order, not in the order the checks finish: the guard names the first as its example.
+  const sorted = [...files].sort();
+  const found = await Promise.all(sorted.map(async (f) => (f === "" ? "unknown" : await existence(resolve(repoRoot, f)))));
+  return new Map(sorted.map((f, i) => [f, found[i] ?? "unknown"]));
 }
 
 /** A recording whose test file pytest could not collect: `not-collected` was not judged. */
