@@ -8,7 +8,7 @@ import { isUtf8 } from "node:buffer";
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { describeFsError } from "./read.js";
 import { parseExact } from "./pyjson.js";
-import { decodeUtf8, parseRecordingText, RecordingError, type ExactRequest } from "./recording.js";
+import { decodeUtf8, parseRecordingText, RecordingError, REQUEST_MEMBER, ROOT_PREFIX, type ExactRequest } from "./recording.js";
 import { topLevelSpans } from "./spans.js";
 
 const WANTED = ["test_id", "request"];
@@ -95,11 +95,8 @@ function slices(text: string, spans: Map<string, { start: number; end: number }>
   return new Map([...spans].map(([k, sp]) => [k, text.slice(sp.start, sp.end)]));
 }
 
-const REQUEST_MEMBER = '\n  "request": ';
 const REQUEST_BYTES = Buffer.from(REQUEST_MEMBER);
 const CLOSE_BYTES = Buffer.from("\n  }");
-/** What precedes the request in the recorder's layout: `{`, then maybe a `test_id` string or null (captured). */
-const ROOT_PREFIX = /^\{(?:\n {2}"test_id": (null|"(?:[^"\\\n]|\\.)*"),)?$/;
 
 /**
  * The request in the recorder's layout, found without the tokenizer (which reads a long base64

@@ -348,8 +348,10 @@ function markAmbiguous(text: string): string | null {
   return out.join("");
 }
 
-/** What precedes the request in the recorder's layout: `{`, then maybe a `test_id` string or null. */
-const ROOT_PREFIX = /^\{(?:\n {2}"test_id": (?:null|"(?:[^"\\\n]|\\.)*"),)?$/;
+/** What precedes the request in the recorder's layout: `{`, then maybe a `test_id` string or null (captured). */
+export const ROOT_PREFIX = /^\{(?:\n {2}"test_id": (null|"(?:[^"\\\n]|\\.)*"),)?$/;
+/** Where the request member starts in the recorder's layout. */
+export const REQUEST_MEMBER = '\n  "request": ';
 
 /**
  * The request's text, when it is laid out as the recorder lays it out (one number per line, so
@@ -361,7 +363,7 @@ const ROOT_PREFIX = /^\{(?:\n {2}"test_id": (?:null|"(?:[^"\\\n]|\\.)*"),)?$/;
  */
 function requestLayout(rec: Recording, formatted: boolean): string | null {
   const data = rec.data as Record<string, unknown>;
-  const marker = '\n  "request": ';
+  const marker = REQUEST_MEMBER;
   const start = rec.text.indexOf(marker);
   const end = start < 0 ? -1 : rec.text.indexOf("\n  }", start);
   if (formatted) return end < 0 ? null : rec.text.slice(start + marker.length, end + 4);
