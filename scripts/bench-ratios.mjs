@@ -470,9 +470,14 @@ if (opts.saveBaseline) {
     machine: { date: machine.date, node: machine.node, cpus: machine.cpus, cpuModel: machine.cpuModel, uptime: machine.uptimeStart, git: machine.git },
     ratios: Object.fromEntries(ratioRows.map((r) => [r.id, { ratio: r.ratio, reads: r.ratioAs === "le" ? "recctl / anchor" : "anchor / recctl", a: r.a.median, b: r.b.median, runs: r.runs }])),
   };
-  // rows not run this time (--only) keep their saved figures
+  // rows not run this time (--only) keep their saved figures, and the machine line stays theirs:
+  // the note says which rows came from a later run
   const old = readJson(BASELINE);
-  if (old?.ratios && opts.only) doc.ratios = { ...old.ratios, ...doc.ratios };
+  if (old?.ratios && opts.only) {
+    doc.ratios = { ...old.ratios, ...doc.ratios };
+    doc.machine = old.machine ?? doc.machine;
+    doc.note = `${old.note ?? doc.note}; ${ratioRows.map((r) => r.id).join(", ")} refreshed from the run of ${machine.date} (git ${machine.git})`;
+  }
   fs.writeFileSync(BASELINE, `${JSON.stringify(doc, null, 2)}\n`);
   log(`baseline written: ${path.relative(REPO, BASELINE)}`);
 }
