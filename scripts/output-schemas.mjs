@@ -80,6 +80,16 @@ const object = (properties, description) => ({
 const any = {};
 const dict = { type: "object" };
 
+/** A reassembled answer's members: show's `answer`, and each of reassemble's `texts` (with its file). */
+const ANSWER = {
+  kind: oneOfStr(ENUMS.responseFamily),
+  streaming: bool,
+  model: nullable(str),
+  choices: array(ref("choice")),
+  usage: nullable(dict),
+  error: ref("recordedError"),
+};
+
 const DEFINITIONS = {
   fileFailure: object(
     {
@@ -116,14 +126,7 @@ const DEFINITIONS = {
     finish_reason: nullable(str),
   }),
   recordedError: nullable(object({ message: str, type: nullable(str) })),
-  answer: object({
-    kind: oneOfStr(ENUMS.responseFamily),
-    streaming: bool,
-    model: nullable(str),
-    choices: array(ref("choice")),
-    usage: nullable(dict),
-    error: ref("recordedError"),
-  }),
+  answer: object(ANSWER),
 };
 
 /** The members of every document that judges hashes: the era in use and where it came from. */
@@ -239,17 +242,7 @@ export const SCHEMAS = {
   }),
 
   reassemble: schema("reassemble", "The final answer of each recording (alias `text`); the same shape for one ref or many.", {
-    texts: array(
-      object({
-        file: str,
-        kind: oneOfStr(ENUMS.responseFamily),
-        streaming: bool,
-        model: nullable(str),
-        choices: array(ref("choice")),
-        usage: nullable(dict),
-        error: ref("recordedError"),
-      }),
-    ),
+    texts: array(object({ file: str, ...ANSWER })),
     skipped: { ...array(object({ file: str, kind: oneOfStr(ENUMS.responseFamily), reason: str })), description: "Recordings whose response has no text (embeddings, model lists…)." },
     errors: array(ref("failure")),
   }),
