@@ -74,8 +74,7 @@ function occurrences(bytes: Buffer, needle: Buffer, atMost: number): number {
  * key's name occurs at most once in the whole file and the head holds it: then it is the one
  * json.load keeps. Otherwise (a repeated key, a request longer than the head) the whole text.
  */
-function memberTexts(file: string, bytes: Buffer): Map<string, string> {
-  const counts = KEY_BYTES.map((k) => occurrences(bytes, k, 1));
+function memberTexts(file: string, bytes: Buffer, counts: readonly number[]): Map<string, string> {
   let text: string;
   if (bytes.length > HEAD_BYTES && counts.every((c) => c <= 1)) {
     // Cut at a character boundary: a character cut in two is not an encoding error.
@@ -106,8 +105,8 @@ const CLOSE_BYTES = Buffer.from("\n  }");
  * value, the exact parse refuses it (a `{` value parsed whole that ends where the text ends is
  * the whole value), and the caller falls back to the tokenizer.
  */
-function layoutTexts(file: string, bytes: Buffer): { testId: string | undefined; request: string } | null {
-  const [testIds = 0, requests = 0] = KEY_BYTES.map((k) => occurrences(bytes, k, 1));
+function layoutTexts(file: string, bytes: Buffer, counts: readonly number[]): { testId: string | undefined; request: string } | null {
+  const [testIds = 0, requests = 0] = counts;
   if (requests !== 1 || testIds > 1) return null;
   const at = bytes.indexOf(REQUEST_BYTES);
   const close = at < 0 ? -1 : bytes.indexOf(CLOSE_BYTES, at);
@@ -125,7 +124,9 @@ function requestOf(file: string, bytes: Buffer): ExactRequest {
   // it): the positioned error. isUtf8 is cheap; decoding the whole response is not.
   if (!isUtf8(bytes)) decodeUtf8(file, bytes);
   if (!braced(bytes)) parseRecordingText(file, decodeUtf8(file, bytes));
-  const layout = layoutTexts(file, bytes);
+  // How often each wanted key's name occurs in the whole file (up to twice): both readers ask.
+  const counts = KEY_BYTES.map((k) => occurrences(bytes, k, 1));
+  const layout = layoutTexts(file, bytes, counts);
   if (layout !== null) {
     try {
       return { testId: layout.testId === undefined ? undefined : parseExact(layout.testId), request: parseExact(layout.request) };
@@ -133,7 +134,7 @@ function requestOf(file: string, bytes: Buffer): ExactRequest {
       // Not the member's whole value after all: the tokenizer decides.
     }
   }
-  const members = memberTexts(file, bytes);
+  const members = memberTexts(file, bytes, counts);
   try {
     const t = members.get("test_id");
     const r = members.get("request");

@@ -99,14 +99,14 @@ export async function processOutput(useColor: boolean): Promise<Output> {
   };
 }
 
-/** A JSON document for `--json`: one document, two-space indented. */
 /** An array this long is written item by item (see printJson). */
 const STREAMED_ITEMS = 1000;
 /** Written once the pending text is this long. */
 const PIECE_CHARS = 1 << 16;
 
 /**
- * `JSON.stringify(value, null, 2)` and a newline, byte for byte. A top-level member that is a long
+ * A JSON document for `--json`: one document, two-space indented — `JSON.stringify(value, null,
+ * 2)` and a newline, byte for byte. A top-level member that is a long
  * array (`list --json` over 300,000 files) goes out item by item in pieces of ~64 KB, so the
  * answer never exists as one string (nor as one buffer on its way to stdout).
  */
